@@ -1,0 +1,90 @@
+/**
+ * The HTTP server: Fastify with zod schemas, the error envelope, authentication, request budgets and
+ * the routes. Route files only declare routes; what they need is passed in.
+ */
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import type { ApiTokenRepository } from '../storage/api-token-repository.ts';
+import type { JobRepository } from '../storage/job-repository.ts';
+import { installAuthentication } from './auth.ts';
+import { API_PREFIX, API_VERSION } from './envelope.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit.ts';
+import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
+import { openApiRoutes } from './routes/openapi-routes.ts';
+import { tokenRoutes } from './routes/token-routes.ts';
+
+export type HttpServerOptions = {
+  logger: Logger;
+  version: string;
+  startedAt: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  rateLimits: RequestRateLimits;
+  rateLimiter: RateLimiter;
+  tokens: ApiTokenRepository;
+  jobs: JobRepository;
+  readinessChecks: ReadinessCheck[];
+  publicUrl: string;
+};
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
+
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    // Idle keep-alive sockets are closed at shutdown; requests in flight finish first.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  // The API speaks JSON only: anything else is answered 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+    if (request.url.startsWith(API_PREFIX)) reply.header('X-API-Version', API_VERSION);
+  });
+
+  const budgets = requestRateLimiter(options.rateLimiter, options.rateLimits);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith(API_PREFIX)) await budgets.byIp(request, reply);
+  });
+  installAuthentication(app, options.tokens, (_request, reply, principal) => budgets.byToken(principal.tokenId, reply));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: API_VERSION,
+        description:
+          'Every /api/v1 answer is `{ version, data }` or `{ version, error: { code, message, details } }`, with the version also in the X-API-Version header.',
+      },
+      servers: [{ url: options.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  healthRoutes(app, { version: options.version, startedAt: options.startedAt, checks: options.readinessChecks });
+  openApiRoutes(app);
+  jobRoutes(app, options.jobs);
+  tokenRoutes(app, options.tokens);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,106 @@
+/**
+ * Puts the hub together from its configuration: database and migrations, repositories, the job
+ * scheduler and the HTTP server; and takes it apart again in the order that loses nothing.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import packageJson from '../package.json' with { type: 'json' };
+import type { Config } from './config/environment.ts';
+import { createHttpServer } from './http/server.ts';
+import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
+import { JobScheduler } from './jobs/scheduler.ts';
+import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.ts';
+import type { RateLimiter } from './rate-limit/rate-limiter.ts';
+import { ApiTokenRepository } from './storage/api-token-repository.ts';
+import { openDatabase, type Database } from './storage/database.ts';
+import { JobRepository } from './storage/job-repository.ts';
+import { runMigrations } from './storage/migrator.ts';
+
+export const SWITCHBOARD_VERSION: string = packageJson.version;
+
+export type Hub = {
+  config: Config;
+  database: Database;
+  http: FastifyInstance;
+  scheduler: JobScheduler;
+  /** Starts the jobs and listens; resolves with the address. */
+  start(): Promise<string>;
+  /** Stops accepting, finishes requests and job runs in flight, closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+};
+
+export type HubOptions = {
+  /** An already opened database (tests share one between two hubs); otherwise DATABASE_URL is opened. */
+  database?: Database;
+};
+
+export async function createHub(config: Config, logger: Logger, options: HubOptions = {}): Promise<Hub> {
+  const startedAt = Date.now();
+  const database =
+    options.database ??
+    openDatabase(config.databaseUrl, {
+      onConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection failed; it will be replaced'),
+    });
+  let rateLimiter: RateLimiter | undefined;
+  try {
+    const report = await runMigrations(database, undefined, (id, ms) =>
+      logger.info({ migration: id, durationMs: Math.round(ms) }, 'migration applied'),
+    );
+    logger.info({ database: database.description, applied: report.applied.length, total: report.total }, 'database ready');
+
+    const tokens = new ApiTokenRepository(database.db);
+    const jobs = new JobRepository(database.db);
+    rateLimiter = new MemoryRateLimiter();
+    const scheduler = new JobScheduler({
+      repository: jobs,
+      instanceId: config.instanceId,
+      logger: logger.child({ component: 'jobs' }),
+      tickMs: config.jobTickMs,
+    });
+    scheduler.register(jobRunRetentionJob(jobs));
+
+    const http = await createHttpServer({
+      logger,
+      version: SWITCHBOARD_VERSION,
+      startedAt,
+      bodyLimitBytes: config.bodyLimitBytes,
+      trustProxy: config.trustProxy,
+      rateLimits: { perIpPerMinute: config.ipRateLimitPerMinute, perTokenPerMinute: config.apiRateLimitPerMinute },
+      rateLimiter,
+      tokens,
+      jobs,
+      readinessChecks: [{ name: 'database', check: () => database.ping() }],
+      publicUrl: config.publicUrl,
+    });
+
+    const limiter = rateLimiter;
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      database,
+      http,
+      scheduler,
+      async start() {
+        await scheduler.start();
+        const address = await http.listen({ host: config.host, port: config.port });
+        logger.info({ address, version: SWITCHBOARD_VERSION }, 'switchboard is listening');
+        return address;
+      },
+      stop() {
+        stopping ??= (async () => {
+          logger.info('shutting down: no new requests, finishing work in flight');
+          await http.close();
+          await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
+          await limiter.close();
+          await database.close();
+          logger.info('shutdown complete');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await rateLimiter?.close();
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+/** Builds a hub for in-process tests: quiet logs, port 0, a database from the storage helper. */
+import { parseEnvironment, type Config } from '../../src/config/environment.ts';
+import { createHub, type Hub } from '../../src/hub.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import type { Database } from '../../src/storage/database.ts';
+
+export const TEST_DISCORD_TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gabcde.0123456789abcdefghijklmnopqrstuvwxyzAB';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const result = parseEnvironment({ DISCORD_TOKEN: TEST_DISCORD_TOKEN, LOG_LEVEL: 'silent', JOB_TICK_MS: '50', ...env });
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return { ...result.config, port: 0 };
+}
+
+export async function testHub(database: Database, env: Record<string, string> = {}): Promise<Hub> {
+  const config = testConfig(env);
+  return createHub(config, createLogger({ level: config.logLevel }), { database });
+}
