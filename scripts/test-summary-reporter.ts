@@ -1,7 +1,8 @@
 /**
  * A Node test reporter that adds one line per database to the run's summary: how many storage tests
- * ran on SQLite and on PostgreSQL, and how many were skipped and why. Storage suites carry the
- * dialect in their name (`… [sqlite]`, `… [postgres]`), see `test/support/databases.ts`.
+ * ran on SQLite and on PostgreSQL (and against Redis), and what was skipped and why. Storage tests carry
+ * the dialect in their name (`… [sqlite]`, `… [postgres]`, see `test/support/databases.ts`); a test in a
+ * suite tagged `[redis]` counts for Redis. A suite skipped whole counts as one skipped.
  */
 import type { TestEvent } from 'node:test/reporters';
 
@@ -25,14 +26,16 @@ export default async function* summary(source: AsyncIterable<TestEvent>): AsyncG
       continue;
     }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    if (event.data.details.type !== 'test') continue;
+    const skipped = event.data.skip !== undefined && event.data.skip !== false;
+    // A suite skipped as a whole (its service is missing) has no tests to count: count it once.
+    if (event.data.details.type !== 'test' && !skipped) continue;
     const stack = stacks.get(event.data.file ?? '') ?? [];
-    const names = [...stack.slice(0, event.data.nesting), event.data.name].join(' ');
+    const names = `${event.data.name} ${stack.slice(0, event.data.nesting).join(' ')}`;
     const dialect = /\[(sqlite|postgres|redis)\]/.exec(names)?.[1];
     if (!dialect) continue;
     const bucket = counts[dialect]!;
     if (event.type === 'test:fail') bucket.failed++;
-    else if (event.data.skip !== undefined && event.data.skip !== false) {
+    else if (skipped) {
       bucket.skipped++;
       if (typeof event.data.skip === 'string') skipReasons.add(event.data.skip);
     } else bucket.passed++;

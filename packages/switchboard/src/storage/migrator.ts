@@ -31,10 +31,18 @@ async function appliedIds(db: Kysely<Tables>): Promise<Set<string>> {
   return new Set(rows.map((row) => row.id));
 }
 
+/** Whether the bookkeeping table exists where this connection looks (PostgreSQL: on the search path). */
+async function bookkeepingExists(database: Database): Promise<boolean> {
+  const query =
+    database.dialect === 'postgres'
+      ? sql<{ found: number }>`select 1 as found where to_regclass('schema_migrations') is not null`
+      : sql<{ found: number }>`select 1 as found from sqlite_master where type = 'table' and name = 'schema_migrations'`;
+  return (await query.execute(database.db)).rows.length > 0;
+}
+
 /** The ids of migrations not yet applied. Reads only: a fresh database stays untouched. */
 export async function pendingMigrations(database: Database, migrations = allMigrations): Promise<string[]> {
-  const tables = await database.db.introspection.getTables();
-  const applied = tables.some((t) => t.name === 'schema_migrations') ? await appliedIds(database.db) : new Set<string>();
+  const applied = (await bookkeepingExists(database)) ? await appliedIds(database.db) : new Set<string>();
   return migrations.filter((m) => !applied.has(m.id)).map((m) => m.id);
 }
 

@@ -1,4 +1,4 @@
-import { after, before, it } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateApiToken } from '../../src/auth/api-token.ts';
 import type { Hub } from '../../src/hub.ts';
@@ -16,7 +16,7 @@ async function issueToken(hub: Hub, name: string, role: ApiTokenRole): Promise<s
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-describeEachDatabase('HTTP API', ({ open }) => {
+describeEachDatabase('HTTP API', ({ it, open }) => {
   let hub: Hub;
   let admin: string;
   let viewer: string;
@@ -142,7 +142,7 @@ describeEachDatabase('HTTP API', ({ open }) => {
   });
 });
 
-describeEachDatabase('HTTP rate limits', ({ open }) => {
+describeEachDatabase('HTTP rate limits', ({ it, open }) => {
   it('limits each token, then each address, with 429 and Retry-After', async () => {
     const hub = await testHub(await open(), { API_RATE_LIMIT_PER_MINUTE: '3', IP_RATE_LIMIT_PER_MINUTE: '6' });
     try {
@@ -165,7 +165,7 @@ describeEachDatabase('HTTP rate limits', ({ open }) => {
   });
 });
 
-describeEachDatabase('jobs over HTTP', ({ open }) => {
+describeEachDatabase('jobs over HTTP', ({ it, open }) => {
   it('GET /api/v1/jobs shows the last run of a job the running hub executed', async () => {
     const hub = await testHub(await open());
     try {

@@ -1,4 +1,3 @@
-import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobScheduler } from '../../src/jobs/scheduler.ts';
 import type { Job } from '../../src/jobs/job.ts';
@@ -45,7 +44,7 @@ function finishedRuns() {
   };
 }
 
-describeEachDatabase('job scheduler', ({ dialect, open, openAgain }) => {
+describeEachDatabase('job scheduler', ({ it, dialect, open, openAgain }) => {
   it('gives each due run to exactly one of two schedulers sharing the database', async () => {
     const database = await open();
     const second = dialect === 'postgres' ? openAgain(database) : database;

@@ -1,10 +1,9 @@
-import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateApiToken, hashApiToken } from '../../src/auth/api-token.ts';
 import { ApiTokenRepository } from '../../src/storage/api-token-repository.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 
-describeEachDatabase('API token repository', ({ open }) => {
+describeEachDatabase('API token repository', ({ it, open }) => {
   it('stores only the hash and finds the token by it', async () => {
     const database = await open();
     const tokens = new ApiTokenRepository(database.db);

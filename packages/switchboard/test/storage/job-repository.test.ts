@@ -1,9 +1,8 @@
-import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobRepository } from '../../src/storage/job-repository.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 
-describeEachDatabase('job repository', ({ dialect, open, openAgain }) => {
+describeEachDatabase('job repository', ({ it, dialect, open, openAgain }) => {
   it('lets exactly one of many concurrent claimers take a due lease', async () => {
     const database = await open();
     const other = dialect === 'postgres' ? openAgain(database) : database;

@@ -1,4 +1,3 @@
-import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { runMigrations, pendingMigrations } from '../../src/storage/migrator.ts';
@@ -21,8 +20,8 @@ function typeClass(dataType: string): string {
   return t;
 }
 
-async function logicalSchema(db: Kysely<unknown>): Promise<Record<string, string[]>> {
-  const tables = await db.introspection.getTables();
+async function logicalSchema(db: Kysely<unknown>, schema: string | undefined): Promise<Record<string, string[]>> {
+  const tables = (await db.introspection.getTables()).filter((t) => schema === undefined || t.schema === schema);
   return Object.fromEntries(
     tables
       .map((t) => [t.name, t.columns.map((c) => `${c.name} ${typeClass(c.dataType)} ${c.isNullable ? 'null' : 'not null'}`).sort()] as const)
@@ -30,7 +29,7 @@ async function logicalSchema(db: Kysely<unknown>): Promise<Record<string, string
   );
 }
 
-describeEachDatabase('migrations', ({ dialect, open, openAgain }) => {
+describeEachDatabase('migrations', ({ it, dialect, open, openAgain }) => {
   it('apply from an empty database, then re-run as a no-op', async () => {
     const database = await open({ migrate: false });
     assert.deepEqual(await pendingMigrations(database), migrations.map((m) => m.id));
@@ -44,7 +43,7 @@ describeEachDatabase('migrations', ({ dialect, open, openAgain }) => {
 
   it('give the same logical schema on both dialects', async () => {
     const database = await open();
-    assert.deepEqual(await logicalSchema(database.db as unknown as Kysely<unknown>), EXPECTED_SCHEMA);
+    assert.deepEqual(await logicalSchema(database.db as unknown as Kysely<unknown>, database.location.schema), EXPECTED_SCHEMA);
   });
 
   it('roll a failing migration back completely and stop there', async () => {
@@ -57,7 +56,7 @@ describeEachDatabase('migrations', ({ dialect, open, openAgain }) => {
       },
     };
     await assert.rejects(runMigrations(database, [...migrations, broken]));
-    const tables = (await database.db.introspection.getTables()).map((t) => t.name);
+    const tables = (await database.db.introspection.getTables()).filter((t) => !database.location.schema || t.schema === database.location.schema).map((t) => t.name);
     assert.ok(!tables.includes('half_done'), 'the failed migration left a table behind');
     assert.deepEqual(await pendingMigrations(database, [...migrations, broken]), ['9999-broken']);
   });

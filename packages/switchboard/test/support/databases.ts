@@ -1,11 +1,11 @@
 /**
- * Runs a storage suite on both databases: `describeEachDatabase('tokens', ({ open }) => { … })` registers
- * `tokens [sqlite]` and `tokens [postgres]`. Each `open()` gives a fresh, migrated database: a file in a
+ * Runs a storage suite on both databases: `describeEachDatabase('tokens', ({ it, open }) => { … })` registers
+ * `tokens [sqlite]` and `tokens [postgres]`, and each test carries the tag too. Each `open()` gives a fresh, migrated database: a file in a
  * temporary folder on SQLite, a schema of its own on PostgreSQL (dropped afterwards), so that suites
  * run in parallel without seeing each other. `openAgain(db)` opens a second handle on the same data,
  * as a second instance would.
  */
-import { after, describe } from 'node:test';
+import { after, describe, it as nodeIt } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ export type TestDatabase = Database & { location: { url: string; schema?: string
 
 export type DatabaseSuiteContext = {
   dialect: Dialect;
+  /** `it`, with the dialect in the test's name so that the run's summary can count tests per database. */
+  it(name: string, fn: () => Promise<void>): void;
   /** A fresh database; migrated unless `{ migrate: false }`. Closed after the suite. */
   open(options?: { migrate?: boolean }): Promise<TestDatabase>;
   /** Another handle on the same data. */
@@ -56,6 +58,7 @@ export function describeEachDatabase(title: string, body: (context: DatabaseSuit
 
       body({
         dialect,
+        it: (name, fn) => nodeIt(`${name} [${dialect}]`, fn),
         async open(options = {}) {
           let location: { url: string; schema?: string };
           if (dialect === 'sqlite') {
