@@ -6,6 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config/environment.ts';
+import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
+import type { BotStatus } from './discord/bot-status.ts';
+import type { GatewayDispatchPayload } from 'discord-api-types/v10';
+import type { HubModule } from './modules/hub-module.ts';
 import { createHttpServer } from './http/server.ts';
 import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
@@ -23,6 +27,7 @@ export type Hub = {
   database: Database;
   http: FastifyInstance;
   scheduler: JobScheduler;
+  discord: DiscordRuntime | undefined;
   /** Starts the jobs and listens; resolves with the address. */
   start(): Promise<string>;
   /** Stops accepting, finishes requests and job runs in flight, closes the database. Safe to call twice. */
@@ -30,9 +35,36 @@ export type Hub = {
 };
 
 export type HubOptions = {
+  /** Set by tests; the CLI uses the defaults. */
   /** An already opened database (tests share one between two hubs); otherwise DATABASE_URL is opened. */
   database?: Database;
+  /** False runs the hub without a Discord connection (tests of the HTTP API alone). */
+  discord?: boolean;
 };
+
+const NO_DISCORD_STATUS = (version: string): BotStatus => ({
+  running: false,
+  connected: false,
+  ready: false,
+  state: 'stopped',
+  uptimeSeconds: 0,
+  guilds: 0,
+  latencyMs: null,
+  shards: [],
+  lastError: 'this hub runs without a Discord connection',
+  startedAt: null,
+  version,
+  modules: [],
+});
+
+/** The gateway's part of /ready: ready is healthy, on the way back is degraded, anything else is not ready. */
+function gatewayReadiness(status: BotStatus): void | { degraded: string } {
+  if (status.ready) return;
+  if (status.running && ['starting', 'connecting', 'resuming', 'reconnecting'].includes(status.state)) return { degraded: status.state };
+  throw new Error(status.lastError ?? status.state);
+}
+
+export { FatalStartError };
 
 export async function createHub(config: Config, logger: Logger, options: HubOptions = {}): Promise<Hub> {
   const startedAt = Date.now();
@@ -59,6 +91,33 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     });
     scheduler.register(jobRunRetentionJob(jobs));
 
+    const modules: HubModule[] = [];
+    const discordLogger = logger.child({ component: 'discord' });
+    const dispatch = (shardId: number, payload: GatewayDispatchPayload) => {
+      for (const module of discord?.enabledModules ?? []) {
+        if (!module.onDispatch) continue;
+        module.onDispatch(payload, { api: discord!.api, logger: discordLogger.child({ module: module.name }) }).catch((error: unknown) =>
+          discordLogger.error({ err: error, module: module.name, event: payload.t, shard: shardId }, 'a module failed to handle an event'),
+        );
+      }
+    };
+    const discord =
+      options.discord === false || !config.discordToken
+        ? undefined
+        : new DiscordRuntime({
+            token: config.discordToken,
+            apiUrl: config.discordApiUrl,
+            modules,
+            shardCount: config.shardCount,
+            shardIds: config.shardIds,
+            reconnect: { baseMs: config.reconnectBaseMs, capMs: config.reconnectCapMs, maxConsecutiveFailures: config.maxConsecutiveFailures },
+            health: { intervalMs: config.healthCheckIntervalMs, maxLatencyMs: config.healthMaxLatencyMs },
+            version: SWITCHBOARD_VERSION,
+            logger: discordLogger,
+            onDispatch: dispatch,
+          });
+    const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
+
     const http = await createHttpServer({
       logger,
       version: SWITCHBOARD_VERSION,
@@ -69,7 +128,18 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       rateLimiter,
       tokens,
       jobs,
-      readinessChecks: [{ name: 'database', check: () => database.ping() }],
+      readinessChecks: [
+        { name: 'database', check: () => database.ping() },
+        ...(discord ? [{ name: 'gateway', check: async () => gatewayReadiness(botStatus()) }] : []),
+      ],
+      bot: {
+        status: botStatus,
+        start: async () => {
+          if (!discord) throw new Error('this hub runs without a Discord connection');
+          await discord.start();
+        },
+        stop: async () => discord?.stop(),
+      },
       publicUrl: config.publicUrl,
     });
 
@@ -80,8 +150,10 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       database,
       http,
       scheduler,
+      discord,
       async start() {
         await scheduler.start();
+        await discord?.start();
         const address = await http.listen({ host: config.host, port: config.port });
         logger.info({ address, version: SWITCHBOARD_VERSION }, 'switchboard is listening');
         return address;
@@ -90,6 +162,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         stopping ??= (async () => {
           logger.info('shutting down: no new requests, finishing work in flight');
           await http.close();
+          await discord?.close();
+          for (const module of modules) await module.stop?.();
           await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
           await limiter.close();
           await database.close();

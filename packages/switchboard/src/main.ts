@@ -6,11 +6,12 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './cli/cli-error.t
 import type { Command, CommandIo } from './cli/command.ts';
 import { doctorCommand } from './cli/commands/doctor-command.ts';
 import { migrateCommand } from './cli/commands/migrate-command.ts';
+import { sandboxCommand } from './cli/commands/sandbox-command.ts';
 import { startCommand } from './cli/commands/start-command.ts';
 import { tokenCommand } from './cli/commands/token-command.ts';
 import { SWITCHBOARD_VERSION } from './hub.ts';
 
-export const commands: Command[] = [startCommand, migrateCommand, doctorCommand, tokenCommand];
+export const commands: Command[] = [startCommand, sandboxCommand, migrateCommand, doctorCommand, tokenCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -31,7 +31,6 @@ export function onShutdownSignals(options: {
       options.stop().then(
         () => {
           clearTimeout(timer);
-          for (const s of SIGNALS) process.off(s, handler);
           resolve(EXIT_OK);
         },
         (error: unknown) => {
@@ -41,7 +40,7 @@ export function onShutdownSignals(options: {
         },
       );
     };
-    // A second signal must still reach the handler after the first, so the listeners stay until the end.
+    // A second signal must still reach the handler after the first, so the listeners stay until the exit.
     for (const signal of SIGNALS) process.on(signal, handler);
   });
 }

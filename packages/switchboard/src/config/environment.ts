@@ -46,6 +46,72 @@ export const environmentVariables = {
     secret: true,
     schema: z.string().min(50, 'does not look like a Discord bot token (too short)').regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'does not look like a Discord bot token (three dot-separated parts)').optional(),
   },
+  DISCORD_API_URL: {
+    description: "Discord's REST API base. Change it only to point Switchboard at a simulator (the sandbox does).",
+    example: 'http://127.0.0.1:3001/api',
+    default: 'https://discord.com/api',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+  },
+  DISCORD_DEV_GUILD_ID: {
+    description: 'Register slash commands in this one guild instead of globally (instant updates while developing).',
+    example: '123456789012345678',
+    schema: z.string().regex(/^\d{17,20}$/, 'must be a guild id (17–20 digits)').optional(),
+  },
+  SHARD_COUNT: {
+    description: "How many shards the bot runs in all. Defaults to Discord's recommendation.",
+    example: '4',
+    schema: integer(1, 100_000).optional(),
+  },
+  SHARD_IDS: {
+    description: 'Which shards this instance runs: a list (0,1) or a range (0-3). Defaults to all of them.',
+    example: '0-1',
+    schema: z
+      .string()
+      .regex(/^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/, 'must be a list like 0,1,2 or a range like 0-3')
+      .optional(),
+  },
+  GATEWAY_RECONNECT_BASE_MS: {
+    description: 'The first reconnect delay bound; it doubles with each consecutive failure (full jitter).',
+    example: '5000',
+    default: '5000',
+    schema: integer(10, 3_600_000),
+  },
+  GATEWAY_RECONNECT_CAP_MS: {
+    description: 'The largest reconnect delay.',
+    example: '300000',
+    default: '300000',
+    schema: integer(10, 86_400_000),
+  },
+  GATEWAY_MAX_FAILURES: {
+    description: 'Consecutive failed connections after which the bot gives up and reports failed.',
+    example: '10',
+    default: '10',
+    schema: integer(1, 1000),
+  },
+  HEALTH_CHECK_INTERVAL_MS: {
+    description: 'How often the health monitor checks each shard; three failed checks in a row restart it.',
+    example: '30000',
+    default: '30000',
+    schema: integer(10, 3_600_000),
+  },
+  HEALTH_MAX_LATENCY_MS: {
+    description: 'A heartbeat latency above this counts as a failed health check.',
+    example: '5000',
+    default: '5000',
+    schema: integer(10, 600_000),
+  },
+  USER_RATE_LIMIT_BURST: {
+    description: 'Commands, button clicks and relayed messages one user may send in a burst.',
+    example: '5',
+    default: '5',
+    schema: integer(1, 10_000),
+  },
+  USER_RATE_LIMIT_PER_MINUTE: {
+    description: 'How fast that burst refills, per minute.',
+    example: '20',
+    default: '20',
+    schema: integer(1, 100_000),
+  },
   DATABASE_URL: {
     description: 'Where Switchboard keeps its data: `sqlite:<path>` for the embedded database, or a `postgres://` URL.',
     example: 'postgres://switchboard:secret@db:5432/switchboard',
@@ -145,7 +211,27 @@ export type Config = {
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   jobTickMs: number;
+  discordApiUrl: string;
+  discordDevGuildId: string | undefined;
+  shardCount: number | undefined;
+  shardIds: number[] | undefined;
+  reconnectBaseMs: number;
+  reconnectCapMs: number;
+  maxConsecutiveFailures: number;
+  healthCheckIntervalMs: number;
+  healthMaxLatencyMs: number;
+  userRateLimit: { burst: number; perMinute: number };
 };
+
+/** "0,2,4-6" → [0, 2, 4, 5, 6]. */
+export function parseShardIds(text: string): number[] {
+  const ids = new Set<number>();
+  for (const part of text.split(',')) {
+    const [from, to] = part.split('-').map((n) => Number(n.trim()));
+    for (let id = from!; id <= (to ?? from!); id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
 
 export type ConfigProblem = { variable: string; problem: string; example: string };
 
@@ -166,6 +252,17 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
     const messages = [...new Set(result.error.issues.map((issue) => issue.message))];
     problems.push({ variable: name, problem: `${messages.join('; ')}${shown}`, example: `${name}=${spec.example}` });
   }
+  const shardIds = values.SHARD_IDS === undefined ? undefined : parseShardIds(values.SHARD_IDS as string);
+  const shardCount = values.SHARD_COUNT as number | undefined;
+  if (shardIds && shardCount !== undefined && shardIds.some((id) => id >= shardCount)) {
+    problems.push({ variable: 'SHARD_IDS', problem: `every shard id must be below SHARD_COUNT (${shardCount})`, example: 'SHARD_IDS=0-1' });
+  }
+  if (shardIds && shardCount === undefined) {
+    problems.push({ variable: 'SHARD_IDS', problem: 'needs SHARD_COUNT, so that every instance agrees on the total', example: 'SHARD_COUNT=4' });
+  }
+  if ((values.GATEWAY_RECONNECT_CAP_MS as number) < (values.GATEWAY_RECONNECT_BASE_MS as number)) {
+    problems.push({ variable: 'GATEWAY_RECONNECT_CAP_MS', problem: 'must not be below GATEWAY_RECONNECT_BASE_MS', example: 'GATEWAY_RECONNECT_CAP_MS=300000' });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const port = values.PORT as number;
   return {
@@ -185,6 +282,16 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number,
       shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,
       jobTickMs: values.JOB_TICK_MS as number,
+      discordApiUrl: (values.DISCORD_API_URL as string).replace(/\/+$/, ''),
+      discordDevGuildId: values.DISCORD_DEV_GUILD_ID as string | undefined,
+      shardCount,
+      shardIds,
+      reconnectBaseMs: values.GATEWAY_RECONNECT_BASE_MS as number,
+      reconnectCapMs: values.GATEWAY_RECONNECT_CAP_MS as number,
+      maxConsecutiveFailures: values.GATEWAY_MAX_FAILURES as number,
+      healthCheckIntervalMs: values.HEALTH_CHECK_INTERVAL_MS as number,
+      healthMaxLatencyMs: values.HEALTH_MAX_LATENCY_MS as number,
+      userRateLimit: { burst: values.USER_RATE_LIMIT_BURST as number, perMinute: values.USER_RATE_LIMIT_PER_MINUTE as number },
     },
   };
 }

@@ -21,6 +21,15 @@ export const NORMAL_CLOSURE = 1000;
 export const GOING_AWAY = 1001;
 export const ABNORMAL_CLOSURE = 1006;
 
+/**
+ * Codes Switchboard closes its own socket with, so that the supervisor learns why in the same way as for
+ * Discord's: op 7 (Discord asks for a reconnect) and op 9 (invalid session, resumable or not).
+ * 4900–4999 are never sent by Discord.
+ */
+export const RECONNECT_REQUESTED = 4900;
+export const INVALID_SESSION_RESUMABLE = 4901;
+export const INVALID_SESSION = 4902;
+
 function retry(name: string, resumable: boolean, advice: string): CloseCodeInfo {
   return { name, resumable, fatal: false, advice };
 }
@@ -33,6 +42,9 @@ export const GATEWAY_CLOSE_CODES: ReadonlyMap<number, CloseCodeInfo> = new Map([
   [NORMAL_CLOSURE, retry('Normal closure', false, 'Discord ended the session.')],
   [GOING_AWAY, retry('Going away', true, 'Discord is moving the connection to another server.')],
   [ABNORMAL_CLOSURE, retry('Abnormal closure', true, 'the connection dropped without a closing handshake.')],
+  [RECONNECT_REQUESTED, retry('Reconnect requested', true, 'Discord asked the bot to reconnect and resume.')],
+  [INVALID_SESSION_RESUMABLE, retry('Invalid session', true, 'Discord invalidated the session but allows resuming it.')],
+  [INVALID_SESSION, retry('Invalid session', false, 'Discord invalidated the session; the bot identifies again.')],
   [GatewayCloseCodes.UnknownError, retry('Unknown error', true, 'Discord hit an error it could not explain.')],
   [GatewayCloseCodes.UnknownOpcode, retry('Unknown opcode', true, 'Discord did not understand a message it was sent.')],
   [GatewayCloseCodes.DecodeError, retry('Decode error', true, 'Discord could not decode a message it was sent.')],

@@ -15,6 +15,7 @@ import { API_PREFIX, API_VERSION } from './envelope.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
+import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -31,6 +32,7 @@ export type HttpServerOptions = {
   jobs: JobRepository;
   readinessChecks: ReadinessCheck[];
   publicUrl: string;
+  bot: BotControl;
 };
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -84,6 +86,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   healthRoutes(app, { version: options.version, startedAt: options.startedAt, checks: options.readinessChecks });
   openApiRoutes(app);
   jobRoutes(app, options.jobs);
+  botRoutes(app, options.bot);
   tokenRoutes(app, options.tokens);
   await app.ready();
   return app;

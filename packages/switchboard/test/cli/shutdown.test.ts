@@ -1,9 +1,11 @@
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { exitOf, freePort, runCli, spawnCli, tempFolder, waitForLog } from '../support/cli.ts';
-import { TEST_DISCORD_TOKEN } from '../support/hub.ts';
+import { SIM_BOT_TOKEN, startTestSimulator, type TestSimulator } from '../support/simulator.ts';
+
+let sim: TestSimulator;
 
 /** Sends the head of a request and half its body, and resolves with the raw response once the rest is sent. */
 function slowRequest(port: number, token: string, body: string) {
@@ -41,7 +43,7 @@ function canConnect(port: number): Promise<boolean> {
 async function startedHub() {
   const cwd = tempFolder();
   const port = await freePort();
-  const env = { DISCORD_TOKEN: TEST_DISCORD_TOKEN, PORT: String(port), DATABASE_URL: `sqlite:${path.join(cwd, 'db.sqlite')}` };
+  const env = { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase, PORT: String(port), DATABASE_URL: `sqlite:${path.join(cwd, 'db.sqlite')}` };
   const token = runCli(['token', 'create', '--name', 'ops', '--role', 'admin'], { cwd, env }).stdout.trim();
   const child = spawnCli(['start'], { cwd, env });
   const exited = exitOf(child);
@@ -50,11 +52,18 @@ async function startedHub() {
 }
 
 describe('graceful shutdown of switchboard start', () => {
+  before(async () => {
+    sim = await startTestSimulator();
+  });
+  after(() => sim.close());
+
   it('SIGTERM: stops accepting, finishes the request in flight, exits 0', async () => {
     const { child, exited, port, token } = await startedHub();
 
     const request = slowRequest(port, token, JSON.stringify({ name: 'late', role: 'viewer' }));
+    const received = waitForLog(child, 'incoming request');
     await request.start();
+    await received; // the server is inside the request, so it is in flight rather than an idle connection
     const shuttingDown = waitForLog(child, 'shutting down: no new requests, finishing work in flight');
     child.kill('SIGTERM');
     await shuttingDown;
@@ -70,7 +79,9 @@ describe('graceful shutdown of switchboard start', () => {
   it('a second signal exits at once', async () => {
     const { child, exited, port, token } = await startedHub();
     const request = slowRequest(port, token, JSON.stringify({ name: 'never', role: 'viewer' }));
+    const received = waitForLog(child, 'incoming request');
     await request.start();
+    await received; // the server is inside the request, so it is in flight rather than an idle connection
     const shuttingDown = waitForLog(child, 'shutting down: no new requests, finishing work in flight');
     child.kill('SIGINT');
     await shuttingDown;

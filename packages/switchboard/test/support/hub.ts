@@ -1,6 +1,6 @@
 /** Builds a hub for in-process tests: quiet logs, port 0, a database from the storage helper. */
 import { parseEnvironment, type Config } from '../../src/config/environment.ts';
-import { createHub, type Hub } from '../../src/hub.ts';
+import { createHub, type Hub, type HubOptions } from '../../src/hub.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { Database } from '../../src/storage/database.ts';
 
@@ -12,7 +12,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return { ...result.config, port: 0 };
 }
 
-export async function testHub(database: Database, env: Record<string, string> = {}): Promise<Hub> {
+/** A hub on the given database; without a Discord connection unless `discord: true` (then point DISCORD_API_URL at a simulator). */
+export async function testHub(database: Database, env: Record<string, string> = {}, options: HubOptions = {}): Promise<Hub> {
   const config = testConfig(env);
-  return createHub(config, createLogger({ level: config.logLevel }), { database });
+  return createHub(config, createLogger({ level: config.logLevel }), { discord: false, ...options, database });
 }

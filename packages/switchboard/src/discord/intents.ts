@@ -1,0 +1,60 @@
+/**
+ * Which gateway intents to ask for, decided before connecting: every enabled module says what it needs;
+ * a privileged intent the application has not enabled in the Developer Portal disables the modules that
+ * need it (with the reason, for the status), or stops the start when such a module is essential. Asking
+ * for it anyway would only get the connection closed with 4014.
+ */
+import { ApplicationFlags, GatewayIntentBits } from 'discord-api-types/v10';
+import type { HubModule } from '../modules/hub-module.ts';
+
+type Privileged = { intent: GatewayIntentBits; flags: number; name: string };
+
+export const PRIVILEGED_INTENTS: readonly Privileged[] = [
+  {
+    intent: GatewayIntentBits.GuildMembers,
+    flags: ApplicationFlags.GatewayGuildMembers | ApplicationFlags.GatewayGuildMembersLimited,
+    name: 'Server Members',
+  },
+  {
+    intent: GatewayIntentBits.GuildPresences,
+    flags: ApplicationFlags.GatewayPresence | ApplicationFlags.GatewayPresenceLimited,
+    name: 'Presence',
+  },
+  {
+    intent: GatewayIntentBits.MessageContent,
+    flags: ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayMessageContentLimited,
+    name: 'Message Content',
+  },
+];
+
+export type IntentDecision = {
+  intents: number;
+  enabled: HubModule[];
+  disabled: { module: HubModule; reason: string }[];
+  /** Set when an essential module cannot run: the hub must not start. */
+  fatal: string | null;
+};
+
+/** The privileged intents an application with these flags may use, as names. */
+export function missingPrivilegedIntents(needed: readonly GatewayIntentBits[], applicationFlags: number): string[] {
+  return PRIVILEGED_INTENTS.filter((p) => needed.includes(p.intent) && (applicationFlags & p.flags) === 0).map((p) => p.name);
+}
+
+function advice(missing: string[]): string {
+  const list = missing.join(' and ');
+  return `needs the ${list} intent${missing.length > 1 ? 's' : ''}: enable ${missing.length > 1 ? 'them' : 'it'} for this application in the Developer Portal (Bot → Privileged Gateway Intents), then restart`;
+}
+
+export function decideIntents(modules: readonly HubModule[], applicationFlags: number): IntentDecision {
+  const enabled: HubModule[] = [];
+  const disabled: IntentDecision['disabled'] = [];
+  const fatal: string[] = [];
+  for (const module of modules) {
+    const missing = missingPrivilegedIntents(module.intents, applicationFlags);
+    if (missing.length === 0) enabled.push(module);
+    else if (module.essential) fatal.push(`the essential module ${module.name} ${advice(missing)}`);
+    else disabled.push({ module, reason: advice(missing) });
+  }
+  const intents = enabled.reduce((bits, module) => module.intents.reduce((b, intent) => b | intent, bits), 0);
+  return { intents, enabled, disabled, fatal: fatal.length > 0 ? fatal.join('; ') : null };
+}
