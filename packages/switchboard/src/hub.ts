@@ -11,6 +11,8 @@ import type { BotStatus } from './discord/bot-status.ts';
 import type { GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { HubModule } from './modules/hub-module.ts';
 import { createHttpServer } from './http/server.ts';
+import { HubMetrics } from './metrics/hub-metrics.ts';
+import { RestGuardrails } from './discord/rest-guardrails.ts';
 import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.ts';
@@ -83,17 +85,24 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const tokens = new ApiTokenRepository(database.db);
     const jobs = new JobRepository(database.db);
     rateLimiter = new MemoryRateLimiter();
+    const metrics = new HubMetrics();
     const scheduler = new JobScheduler({
       repository: jobs,
       instanceId: config.instanceId,
       logger: logger.child({ component: 'jobs' }),
       tickMs: config.jobTickMs,
+      onRunFinished: (job, outcome, durationMs) => metrics.recordJobRun(job, outcome as 'succeeded' | 'failed' | 'timed_out', durationMs / 1000),
     });
     scheduler.register(jobRunRetentionJob(jobs));
 
     const modules: HubModule[] = [];
     const discordLogger = logger.child({ component: 'discord' });
     const dispatch = (shardId: number, payload: GatewayDispatchPayload) => {
+      metrics.recordGatewayEvent(payload.t);
+      if (payload.t === 'MESSAGE_CREATE') {
+        metrics.recordMessage();
+        metrics.recordUserActivity(payload.d.author.id);
+      }
       for (const module of discord?.enabledModules ?? []) {
         if (!module.onDispatch) continue;
         module.onDispatch(payload, { api: discord!.api, logger: discordLogger.child({ module: module.name }) }).catch((error: unknown) =>
@@ -115,7 +124,24 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
             version: SWITCHBOARD_VERSION,
             logger: discordLogger,
             onDispatch: dispatch,
+            onTransition: (shardId, _from, to) => {
+              metrics.setGatewayState(shardId, to.status);
+              metrics.setGatewayConnected(discord?.status().connected ?? false);
+            },
           });
+    const guardrails = discord
+      ? new RestGuardrails(discord.rest, {
+          metrics,
+          onTrip: (change) =>
+            discordLogger.error({ alert: 'discord_invalid_request_breaker', ...change }, 'too many invalid Discord requests: only essential calls go out now'),
+          onClose: (change) => discordLogger.warn(change, 'invalid Discord requests back under control: all calls go out again'),
+        })
+      : undefined;
+    metrics.beforeScrape(() => {
+      const status = discord?.status();
+      if (!status) return;
+      for (const shard of status.shards) if (shard.latencyMs !== null) metrics.setGatewayLatency(shard.id, shard.latencyMs / 1000);
+    });
     const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
 
     const http = await createHttpServer({
@@ -141,6 +167,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         stop: async () => discord?.stop(),
       },
       publicUrl: config.publicUrl,
+      metrics,
     });
 
     const limiter = rateLimiter;
@@ -163,6 +190,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           logger.info('shutting down: no new requests, finishing work in flight');
           await http.close();
           await discord?.close();
+          guardrails?.detach();
           for (const module of modules) await module.stop?.();
           await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
           await limiter.close();

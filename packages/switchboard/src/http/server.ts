@@ -17,6 +17,8 @@ import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
 import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
+import { httpMetricsHook, metricsRoutes } from './routes/metrics-routes.ts';
+import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 
@@ -33,6 +35,7 @@ export type HttpServerOptions = {
   readinessChecks: ReadinessCheck[];
   publicUrl: string;
   bot: BotControl;
+  metrics: HubMetrics;
 };
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -56,6 +59,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  httpMetricsHook(app, options.metrics);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -85,6 +89,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   healthRoutes(app, { version: options.version, startedAt: options.startedAt, checks: options.readinessChecks });
   openApiRoutes(app);
+  metricsRoutes(app, options.metrics);
   jobRoutes(app, options.jobs);
   botRoutes(app, options.bot);
   tokenRoutes(app, options.tokens);

@@ -52,6 +52,19 @@ describe('bot status, start and stop over HTTP, and /ready', () => {
     assert.deepEqual(await ready(), { code: 200, body: { status: 'healthy', checks: { database: 'ok', gateway: 'ok' } } });
   });
 
+  it('GET /metrics shows gateway, Discord REST and HTTP figures after traffic', async () => {
+    await eventually(async () => (await status()).ready, 'ready');
+    await eventually(async () => /switchboard_gateway_events_total\{type="GUILD_CREATE"\} [1-9]/.test((await get('/metrics')).body), 'GUILD_CREATE was counted');
+    const text = (await get('/metrics')).body;
+    assert.match(text, /switchboard_gateway_events_total\{type="READY"\} [1-9]/);
+    assert.match(text, /switchboard_discord_rest_requests_total\{route="\/applications\/@me",method="GET",status="200"\} 1/);
+    assert.match(text, /switchboard_http_requests_total\{route="\/api\/v1\/status",method="GET",status="200"\} [1-9]/);
+    assert.match(text, /switchboard_gateway_state\{shard="0",state="ready"\} 1/);
+    assert.match(text, /switchboard_messages_per_hour \d/);
+    assert.match(text, /switchboard_active_users_daily \d/);
+    assert.match(text, /process_resident_memory_bytes/);
+  });
+
   it('/ready is degraded while the gateway reconnects', async () => {
     await eventually(async () => (await status()).ready, 'ready');
     await sim.control('POST', '/faults', { kind: 'close', code: 4000, holdMs: 1_500 });

@@ -1,0 +1,47 @@
+/**
+ * Asks the guardrails before a Discord REST call, so that no call goes out that Discord would certainly
+ * refuse (a token it already called unknown) or that would push the hub closer to an IP ban (anything
+ * non-essential while the invalid-request breaker is open). A refused call throws `RestCallRefused`
+ * without touching the network; callers tell it apart from Discord's own errors by its class.
+ */
+import type { RestGuardrails, RestPriority } from './rest-guardrails.ts';
+
+export type RestRefusalReason = 'breaker-open' | 'dead-token';
+
+export class RestCallRefused extends Error {
+  override readonly name = 'RestCallRefused';
+  readonly reason: RestRefusalReason;
+  readonly path: string;
+
+  constructor(reason: RestRefusalReason, path: string, message: string) {
+    super(message);
+    this.reason = reason;
+    this.path = path;
+  }
+}
+
+/** Why the call must not go out, or null when it may. Dead tokens are refused whatever the priority. */
+export function refusalFor(guardrails: RestGuardrails, priority: RestPriority, path: string): RestCallRefused | null {
+  if (guardrails.isDeadToken(path)) {
+    return new RestCallRefused(
+      'dead-token',
+      path,
+      'Not sent: Discord already answered that this interaction or webhook token is unknown or expired, so every further call with it would fail.',
+    );
+  }
+  if (!guardrails.allows(priority)) {
+    return new RestCallRefused(
+      'breaker-open',
+      path,
+      `Not sent: too many of Switchboard's recent Discord requests were refused (${guardrails.invalidRequestCount()} in the last 10 minutes, limit ${guardrails.threshold}), so only essential calls go out until that count falls, to keep Discord from banning the server's address.`,
+    );
+  }
+  return null;
+}
+
+/** Runs `call` when the guardrails allow it; otherwise throws `RestCallRefused` and makes no request. */
+export async function guardedRequest<T>(guardrails: RestGuardrails, priority: RestPriority, path: string, call: () => Promise<T>): Promise<T> {
+  const refusal = refusalFor(guardrails, priority, path);
+  if (refusal) throw refusal;
+  return call();
+}
