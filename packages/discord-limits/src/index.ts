@@ -89,3 +89,6 @@ export const GATEWAY_MAX_CONCURRENCY_DEFAULT = 1;
 export const GATEWAY_IDENTIFY_WINDOW_MS = 5_000;
 /** The API and gateway version Switchboard speaks. */
 export const DISCORD_API_VERSION = 10;
+
+/** Snowflake ids count milliseconds from the first moment of 2015 (https://discord.com/developers/docs/reference#snowflakes). */
+export const DISCORD_EPOCH_MS = 1_420_070_400_000;

@@ -10,6 +10,10 @@ import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
 import type { BotStatus } from './discord/bot-status.ts';
 import type { GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { HubModule } from './modules/hub-module.ts';
+import { createCoreModule } from './modules/core/core-module.ts';
+import { InteractionRouter } from './interactions/interaction-router.ts';
+import { InvalidCommandSetError, registerCommands } from './discord/command-registry.ts';
+import { CommandRegistrationRepository } from './storage/command-registration-repository.ts';
 import { createHttpServer } from './http/server.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { RestGuardrails } from './discord/rest-guardrails.ts';
@@ -21,6 +25,11 @@ import { ApiTokenRepository } from './storage/api-token-repository.ts';
 import { openDatabase, type Database } from './storage/database.ts';
 import { JobRepository } from './storage/job-repository.ts';
 import { runMigrations } from './storage/migrator.ts';
+import { AppRepository } from './storage/app-repository.ts';
+import { AppRegistry } from './broker/app-registry.ts';
+import { checkCallbackUrl } from './broker/outgoing-url-policy.ts';
+import { SecretBox } from './security/secret-box.ts';
+import { resolveEncryptionKeys } from './security/encryption-keys.ts';
 
 export const SWITCHBOARD_VERSION: string = packageJson.version;
 
@@ -82,6 +91,11 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     );
     logger.info({ database: database.description, applied: report.applied.length, total: report.total }, 'database ready');
 
+    const keys = resolveEncryptionKeys(config);
+    if (keys.created) logger.warn({ file: keys.file }, 'created an encryption key file for secrets at rest; for production set ENCRYPTION_KEYS instead');
+    const secrets = new SecretBox(keys.keys);
+    const appRepository = new AppRepository(database.db);
+    const apps = new AppRegistry(appRepository, secrets);
     const tokens = new ApiTokenRepository(database.db);
     const jobs = new JobRepository(database.db);
     rateLimiter = new MemoryRateLimiter();
@@ -94,11 +108,32 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       onRunFinished: (job, outcome, durationMs) => metrics.recordJobRun(job, outcome as 'succeeded' | 'failed' | 'timed_out', durationMs / 1000),
     });
     scheduler.register(jobRunRetentionJob(jobs));
+    scheduler.register(apps.inactiveAppCleanupJob(config.appInactiveDays, logger.child({ component: 'apps' })));
 
-    const modules: HubModule[] = [];
     const discordLogger = logger.child({ component: 'discord' });
+    const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
+    let router: InteractionRouter | undefined;
+    const core = createCoreModule({ commands: () => router?.commands ?? [], status: botStatus });
+    const modules: HubModule[] = [core];
+    const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
+      new InteractionRouter({
+        modules: [...enabled],
+        api,
+        logger: logger.child({ component: 'interactions' }),
+        rateLimiter: rateLimiter!,
+        rateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
+        observer: {
+          onResponded: (kind, ms) => metrics.recordInteractionResponse(kind, ms / 1000),
+          onDeadlineMissed: () => metrics.recordInteractionDeadlineMissed(),
+          onError: (type) => metrics.recordError(`interaction_${type}`),
+        },
+      });
     const dispatch = (shardId: number, payload: GatewayDispatchPayload) => {
       metrics.recordGatewayEvent(payload.t);
+      if (payload.t === 'INTERACTION_CREATE') {
+        void router?.handle(payload.d, { receivedAt: Date.now() });
+        return;
+      }
       if (payload.t === 'MESSAGE_CREATE') {
         metrics.recordMessage();
         metrics.recordUserActivity(payload.d.author.id);
@@ -124,6 +159,22 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
             version: SWITCHBOARD_VERSION,
             logger: discordLogger,
             onDispatch: dispatch,
+            onPreflight: async (application, enabled) => {
+              router = buildRouter(discord!.api, enabled);
+              try {
+                const result = await registerCommands({
+                  api: discord!.api,
+                  applicationId: application.id,
+                  modules: enabled,
+                  repository: new CommandRegistrationRepository(database.db),
+                  developmentGuildId: config.discordDevGuildId,
+                });
+                discordLogger.info(result, result.registered ? 'slash commands registered' : 'slash commands unchanged; not registered again');
+              } catch (error) {
+                if (error instanceof InvalidCommandSetError) throw new FatalStartError(`the slash commands are invalid: ${error.message}`);
+                discordLogger.error({ err: error }, 'could not register slash commands; the next start tries again');
+              }
+            },
             onTransition: (shardId, _from, to) => {
               metrics.setGatewayState(shardId, to.status);
               metrics.setGatewayConnected(discord?.status().connected ?? false);
@@ -142,7 +193,6 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       if (!status) return;
       for (const shard of status.shards) if (shard.latencyMs !== null) metrics.setGatewayLatency(shard.id, shard.latencyMs / 1000);
     });
-    const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
 
     const http = await createHttpServer({
       logger,
@@ -168,6 +218,15 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       },
       publicUrl: config.publicUrl,
       metrics,
+      apps,
+      checkCallbackUrl: async (url) => {
+        const verdict = await checkCallbackUrl(url, config.appCallbacks);
+        return verdict.ok ? { ok: true } : verdict;
+      },
+      appTokens: async (hash) => {
+        const appId = await appRepository.findIdByTokenHash(hash);
+        return appId ? { appId } : undefined;
+      },
     });
 
     const limiter = rateLimiter;
@@ -189,6 +248,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         stopping ??= (async () => {
           logger.info('shutting down: no new requests, finishing work in flight');
           await http.close();
+          await router?.drain(2_000);
           await discord?.close();
           guardrails?.detach();
           for (const module of modules) await module.stop?.();

@@ -1,5 +1,6 @@
+import { DISCORD_EPOCH_MS } from 'discord-limits';
 /** Discord's epoch (2015-01-01T00:00:00Z): ids carry their creation time relative to it. */
-export const DISCORD_EPOCH = 1420070400000n;
+export const DISCORD_EPOCH = BigInt(DISCORD_EPOCH_MS);
 
 let lastTimestamp = 0n;
 let increment = 0n;

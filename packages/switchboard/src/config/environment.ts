@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
+import { parseEncryptionKeys, type EncryptionKey } from '../security/secret-box.ts';
 
 export type EnvironmentVariable = {
   description: string;
@@ -112,6 +113,24 @@ export const environmentVariables = {
     default: '20',
     schema: integer(1, 100_000),
   },
+  APP_CALLBACKS_ALLOW_LOOPBACK: {
+    description: 'Let apps register callback URLs on this machine (127.0.0.1, ::1). For development and the sandbox.',
+    example: 'true',
+    default: 'false',
+    schema: booleanFlag,
+  },
+  APP_CALLBACKS_ALLOW_PRIVATE: {
+    description: 'Let apps register callback URLs in private networks (10/8, 172.16/12, 192.168/16, fc00::/7), as in a compose deployment. Link-local and cloud metadata addresses are always refused.',
+    example: 'true',
+    default: 'false',
+    schema: booleanFlag,
+  },
+  APP_INACTIVE_DAYS: {
+    description: 'Apps that send no heartbeat for this many days are unregistered.',
+    example: '30',
+    default: '30',
+    schema: integer(1, 3650),
+  },
   DATABASE_URL: {
     description: 'Where Switchboard keeps its data: `sqlite:<path>` for the embedded database, or a `postgres://` URL.',
     example: 'postgres://switchboard:secret@db:5432/switchboard',
@@ -121,6 +140,24 @@ export const environmentVariables = {
       (value) => /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value),
       'must start with sqlite: (followed by a file path) or postgres://',
     ),
+  },
+  ENCRYPTION_KEYS: {
+    description:
+      'Keys for secrets at rest (AES-256-GCM), as id:base64 pairs separated by commas; the first encrypts, all decrypt. ' +
+      'Required with PostgreSQL; with SQLite a key file next to the database is created when unset.',
+    example: '2026-11:q0v3JYc8wq8qJm1t4rPj1m3x0kq7m8oX2sV5u0hV2zA=',
+    secret: true,
+    schema: z
+      .string()
+      .refine((value) => {
+        try {
+          parseEncryptionKeys(value);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be id:base64 pairs separated by commas, each key 32 bytes (openssl rand -base64 32), ids unique')
+      .optional(),
   },
   HOST: {
     description: 'The address the HTTP server listens on. Use 0.0.0.0 in a container.',
@@ -221,6 +258,9 @@ export type Config = {
   healthCheckIntervalMs: number;
   healthMaxLatencyMs: number;
   userRateLimit: { burst: number; perMinute: number };
+  encryptionKeys: EncryptionKey[] | undefined;
+  appCallbacks: { allowLoopback: boolean; allowPrivate: boolean };
+  appInactiveDays: number;
 };
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]. */
@@ -263,6 +303,14 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
   if ((values.GATEWAY_RECONNECT_CAP_MS as number) < (values.GATEWAY_RECONNECT_BASE_MS as number)) {
     problems.push({ variable: 'GATEWAY_RECONNECT_CAP_MS', problem: 'must not be below GATEWAY_RECONNECT_BASE_MS', example: 'GATEWAY_RECONNECT_CAP_MS=300000' });
   }
+  // Cross-variable rules apply only to variables that parsed; a broken one is already reported.
+  if (values.ENCRYPTION_KEYS === undefined && typeof values.DATABASE_URL === 'string' && !values.DATABASE_URL.startsWith('sqlite:')) {
+    problems.push({
+      variable: 'ENCRYPTION_KEYS',
+      problem: 'is required with PostgreSQL, so that every instance decrypts with the same keys',
+      example: `ENCRYPTION_KEYS=${(environmentVariables.ENCRYPTION_KEYS as EnvironmentVariable).example}`,
+    });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const port = values.PORT as number;
   return {
@@ -291,6 +339,9 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       maxConsecutiveFailures: values.GATEWAY_MAX_FAILURES as number,
       healthCheckIntervalMs: values.HEALTH_CHECK_INTERVAL_MS as number,
       healthMaxLatencyMs: values.HEALTH_MAX_LATENCY_MS as number,
+      appCallbacks: { allowLoopback: values.APP_CALLBACKS_ALLOW_LOOPBACK as boolean, allowPrivate: values.APP_CALLBACKS_ALLOW_PRIVATE as boolean },
+      appInactiveDays: values.APP_INACTIVE_DAYS as number,
+      encryptionKeys: values.ENCRYPTION_KEYS === undefined ? undefined : parseEncryptionKeys(values.ENCRYPTION_KEYS as string),
       userRateLimit: { burst: values.USER_RATE_LIMIT_BURST as number, perMinute: values.USER_RATE_LIMIT_PER_MINUTE as number },
     },
   };

@@ -31,6 +31,8 @@ export type DiscordRuntimeOptions = {
   sessions?: SessionStore;
   onDispatch(shardId: number, payload: GatewayDispatchPayload): void;
   onTransition?(shardId: number, from: ConnectionState, to: ConnectionState): void;
+  /** Called once the application and the enabled modules are known, before the gateway connects (command registration). */
+  onPreflight?(application: APIApplication, enabledModules: readonly HubModule[]): Promise<void>;
   random?: () => number;
 };
 
@@ -100,6 +102,7 @@ export class DiscordRuntime {
       for (const off of decision.disabled) logger.warn({ module: off.module.name, reason: off.reason }, 'module disabled');
       if (decision.fatal) throw new FatalStartError(`Switchboard cannot start: ${decision.fatal}.`);
       this.#enabledModules = decision.enabled;
+      await this.#options.onPreflight?.(application, decision.enabled);
       const shardCount = this.#options.shardCount ?? gateway.shards;
       const shardIds = this.#options.shardIds ?? Array.from({ length: shardCount }, (_, i) => i);
       logger.info(

@@ -10,12 +10,14 @@ import type { Logger } from 'pino';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { ApiTokenRepository } from '../storage/api-token-repository.ts';
 import type { JobRepository } from '../storage/job-repository.ts';
-import { installAuthentication } from './auth.ts';
+import { installAuthentication, type AppTokenLookup } from './auth.ts';
 import { API_PREFIX, API_VERSION } from './envelope.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
 import { botRoutes, type BotControl } from './routes/bot-routes.ts';
+import { appRoutes } from './routes/app-routes.ts';
+import type { AppRegistry, CallbackUrlCheck } from '../broker/app-registry.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { httpMetricsHook, metricsRoutes } from './routes/metrics-routes.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
@@ -36,6 +38,10 @@ export type HttpServerOptions = {
   publicUrl: string;
   bot: BotControl;
   metrics: HubMetrics;
+  /** Finds the app an app token belongs to. */
+  appTokens: AppTokenLookup;
+  apps: AppRegistry;
+  checkCallbackUrl: CallbackUrlCheck;
 };
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -70,7 +76,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith(API_PREFIX)) await budgets.byIp(request, reply);
   });
-  installAuthentication(app, options.tokens, (_request, reply, principal) => budgets.byToken(principal.tokenId, reply));
+  installAuthentication(app, {
+    tokens: options.tokens,
+    apps: options.appTokens,
+    afterAuthenticated: (_request, reply, principal) => budgets.byToken(principal.id, reply),
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -92,6 +102,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   metricsRoutes(app, options.metrics);
   jobRoutes(app, options.jobs);
   botRoutes(app, options.bot);
+  appRoutes(app, { apps: options.apps, checkCallbackUrl: options.checkCallbackUrl });
   tokenRoutes(app, options.tokens);
   await app.ready();
   return app;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempFolder } from '../support/cli.ts';
-import { TEST_DISCORD_TOKEN } from '../support/hub.ts';
+import { TEST_DISCORD_TOKEN, TEST_ENCRYPTION_KEYS } from '../support/hub.ts';
 
 describe('switchboard CLI', () => {
   it('--help lists every command, and every command has --help', () => {
@@ -95,7 +95,7 @@ describe('switchboard CLI', () => {
     const good = runCli(['doctor'], { cwd, env: { DISCORD_TOKEN: TEST_DISCORD_TOKEN } });
     assert.equal(good.code, 0, good.stdout);
     assert.match(good.stdout, /PASS\s+Database/);
-    const bad = runCli(['doctor'], { cwd, env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } });
+    const bad = runCli(['doctor'], { cwd, env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS } });
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /FAIL\s+Database/);
     assert.match(bad.stdout, /What to do:/);

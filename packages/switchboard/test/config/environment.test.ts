@@ -49,6 +49,21 @@ describe('configuration from the environment', () => {
     assert.match(text, /DISCORD_TOKEN: does not look like a Discord bot token/);
   });
 
+  it('requires ENCRYPTION_KEYS with PostgreSQL, and checks its format without echoing it', () => {
+    const missing = parseEnvironment({ DATABASE_URL: 'postgres://db/switchboard' });
+    assert.equal(missing.ok, false);
+    if (!missing.ok) assert.match(missing.problems[0]!.problem, /required with PostgreSQL/);
+    const malformed = parseEnvironment({ ENCRYPTION_KEYS: 'k1:c2hvcnQ=' });
+    assert.equal(malformed.ok, false);
+    if (!malformed.ok) {
+      assert.match(malformed.problems[0]!.problem, /32 bytes/);
+      assert.ok(!formatConfigProblems(malformed.problems).includes('c2hvcnQ='));
+    }
+    const good = parseEnvironment({ DATABASE_URL: 'postgres://db/switchboard', ENCRYPTION_KEYS: `new:${Buffer.alloc(32, 1).toString('base64')},old:${Buffer.alloc(32, 2).toString('base64')}` });
+    assert.ok(good.ok);
+    if (good.ok) assert.deepEqual(good.config.encryptionKeys?.map((k) => k.id), ['new', 'old']);
+  });
+
   it('treats an empty variable as unset', () => {
     const result = parseEnvironment({ PORT: '', REDIS_URL: '' });
     assert.ok(result.ok);

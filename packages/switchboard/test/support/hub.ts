@@ -6,8 +6,17 @@ import type { Database } from '../../src/storage/database.ts';
 
 export const TEST_DISCORD_TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gabcde.0123456789abcdefghijklmnopqrstuvwxyzAB';
 
+/** A fixed key for secrets at rest in tests (never used anywhere else). */
+export const TEST_ENCRYPTION_KEYS = `test-1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export function testConfig(env: Record<string, string> = {}): Config {
-  const result = parseEnvironment({ DISCORD_TOKEN: TEST_DISCORD_TOKEN, LOG_LEVEL: 'silent', JOB_TICK_MS: '50', ...env });
+  const result = parseEnvironment({
+    DISCORD_TOKEN: TEST_DISCORD_TOKEN,
+    LOG_LEVEL: 'silent',
+    JOB_TICK_MS: '50',
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+    ...env,
+  });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return { ...result.config, port: 0 };
 }

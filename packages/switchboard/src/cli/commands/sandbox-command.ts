@@ -52,6 +52,8 @@ Options:
       PORT: String(hubPort),
       PUBLIC_URL: io.env.PUBLIC_URL ?? `http://localhost:${hubPort}`,
       GATEWAY_RECONNECT_BASE_MS: io.env.GATEWAY_RECONNECT_BASE_MS ?? '500',
+      // Apps tried out next to the sandbox listen on this machine.
+      APP_CALLBACKS_ALLOW_LOOPBACK: io.env.APP_CALLBACKS_ALLOW_LOOPBACK ?? 'true',
     });
     if (!parsed.ok) {
       await sim.close();

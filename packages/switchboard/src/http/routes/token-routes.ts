@@ -86,7 +86,7 @@ export function tokenRoutes(app: FastifyInstance, tokens: ApiTokenRepository): v
       },
     },
     async (request) => {
-      if (request.principal?.kind === 'token' && [request.principal.tokenId, request.principal.name].includes(request.params.idOrName)) {
+      if (request.principal?.kind === 'token' && [request.principal.id, request.principal.name].includes(request.params.idOrName)) {
         throw new ApiError(409, 'cannot_revoke_self', 'A token cannot revoke itself; use another admin token or the CLI.');
       }
       const revoked = await tokens.revoke(request.params.idOrName, Date.now());

@@ -1,5 +1,8 @@
 /** Every migration, in order. A new one is appended here; an applied one is never edited. */
 import type { Migration } from '../migration.ts';
 import { foundation } from './0001-foundation.ts';
+import { commandRegistrations } from './0002-command-registrations.ts';
+import { apps } from './0003-apps.ts';
+import { webhookOutbox } from './0004-webhook-outbox.ts';
 
-export const migrations: readonly Migration[] = [foundation];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox];

@@ -1,0 +1,310 @@
+/**
+ * Sends queued webhooks. Every poll it leases due deliveries of apps that can take them (endpoint not
+ * disabled, heartbeat recent: an offline app's deliveries simply wait), re-checks each callback URL
+ * against the URL policy, signs and posts it, records the attempt, and decides what comes next:
+ *
+ * - 2xx: delivered; the app's endpoint is no longer failing;
+ * - 410 Gone: the app has said it wants no more; its endpoint is disabled and the delivery is dead;
+ * - anything else (other statuses, timeouts, network errors, a URL the policy refuses): the next attempt
+ *   is scheduled by the retry schedule, or the delivery is dead when none is left. An endpoint that has
+ *   failed without a single success for `disableAfterFailingMs` (5 days) is disabled.
+ *
+ * At most `concurrency` deliveries are in flight per worker and `perAppConcurrency` per app, so one slow
+ * app cannot hold every slot. `stop()` stops polling and waits for the deliveries in flight (each is
+ * bounded by the request timeout).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SecretBox } from '../security/secret-box.ts';
+import type { AttemptOutcome, ClaimedDelivery, WebhookRepository } from '../storage/webhook-repository.ts';
+import { checkCallbackUrl, systemResolver, type Resolver, type UrlPolicy } from './outgoing-url-policy.ts';
+import { afterFailedAttempt, type RetryScheduleOptions } from './retry-schedule.ts';
+import { webhookEventBody } from './webhook-event.ts';
+import { buildWebhookRequest, type SigningSecrets } from './webhook-signer.ts';
+import { pinnedHttpTransport, type WebhookTransport } from './webhook-transport.ts';
+
+const DAY_MS = 86_400_000;
+
+export type DeliveryWorkerOptions = {
+  repository: WebhookRepository;
+  /** Opens the apps' signing secrets. */
+  secretBox: SecretBox;
+  logger: Logger;
+  /** Names this worker's leases (a random suffix keeps two workers of one instance apart). */
+  instanceId: string;
+  urlPolicy: UrlPolicy;
+  /** Host name resolution for the URL check (default: the system's, all addresses). */
+  resolve?: Resolver;
+  /** Default: node:http(s) connecting only to the checked addresses. */
+  transport?: WebhookTransport;
+  /** The retry schedule; tests shrink it with `scale`. */
+  retry?: RetryScheduleOptions;
+  /** Deliveries in flight on this worker (default 16). */
+  concurrency?: number;
+  /** Deliveries of one app in flight, on all workers together (default 4). */
+  perAppConcurrency?: number;
+  /** Per request, answer included (default 10 s). */
+  timeoutMs?: number;
+  /** How long a claimed delivery stays leased (default: the timeout plus a minute). */
+  leaseMs?: number;
+  /** How often to look for due deliveries when idle (default 1 s). */
+  pollIntervalMs?: number;
+  /** An app whose last heartbeat is older than this is offline; its deliveries wait (default 5 min). */
+  offlineAfterMs?: number;
+  /** Disable an endpoint that has failed continuously for this long (default 5 days). */
+  disableAfterFailingMs?: number;
+  now?: () => number;
+  /** Told of every attempt, for metrics. */
+  onAttempt?: (report: AttemptReport) => void;
+};
+
+export type AttemptReport = {
+  deliveryId: string;
+  appId: string;
+  eventType: string;
+  /** `retrying`: failed with an attempt left; `dead`: failed with none left; `endpoint_gone`: 410. */
+  outcome: 'delivered' | 'retrying' | 'dead' | 'endpoint_gone';
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+};
+
+function spanOf(ms: number): string {
+  if (ms >= DAY_MS) return `${Number((ms / DAY_MS).toFixed(1))} days`;
+  if (ms >= 3_600_000) return `${Number((ms / 3_600_000).toFixed(1))} hours`;
+  return `${Math.round(ms / 1_000)} seconds`;
+}
+
+type AttemptResult = { statusCode: number | null; error: string | null };
+
+export class DeliveryWorker {
+  readonly #options: DeliveryWorkerOptions;
+  readonly #owner: string;
+  readonly #inFlight = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #started = false;
+  #stopping = false;
+  /** A delivery finished while a claim was running: claim again right after it. */
+  #wakePending = false;
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.#options = options;
+    this.#owner = `${options.instanceId}/webhooks/${randomUUID().slice(0, 8)}`;
+  }
+
+  get #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  get #concurrency(): number {
+    return this.#options.concurrency ?? 16;
+  }
+
+  get #timeoutMs(): number {
+    return this.#options.timeoutMs ?? 10_000;
+  }
+
+  /** How many deliveries this worker is sending right now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  start(): void {
+    if (this.#started || this.#stopping) return;
+    this.#started = true;
+    this.#schedule(0);
+  }
+
+  /** Stops polling and waits for the deliveries in flight. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#ticking;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Claims what is due now and sends it, resolving when those deliveries are done. Returns how many. */
+  async runOnce(): Promise<number> {
+    const started = await this.#claimAndLaunch();
+    await Promise.allSettled(started);
+    return started.length;
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopping) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#ticking = this.#tick().finally(() => {
+        this.#ticking = undefined;
+      });
+    }, delayMs);
+  }
+
+  async #tick(): Promise<void> {
+    let claimed = 0;
+    this.#wakePending = false;
+    try {
+      claimed = (await this.#claimAndLaunch()).length;
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'could not claim webhook deliveries; will try again');
+    }
+    const free = this.#concurrency - this.#inFlight.size;
+    // Found work and still has room: look again at once. Otherwise poll, or be woken by a finishing delivery.
+    this.#schedule((claimed > 0 || this.#wakePending) && free > 0 ? 0 : (this.#options.pollIntervalMs ?? 1_000));
+  }
+
+  /** A delivery finished, freeing a slot (and maybe its app's): claim again now rather than at the next poll. */
+  #wake(): void {
+    if (!this.#started || this.#stopping) return;
+    if (this.#ticking) this.#wakePending = true;
+    else this.#schedule(0);
+  }
+
+  async #claimAndLaunch(): Promise<Promise<void>[]> {
+    const free = this.#concurrency - this.#inFlight.size;
+    if (free <= 0 || this.#stopping) return [];
+    const now = this.#now;
+    const claimed = await this.#options.repository.claimDue({
+      owner: this.#owner,
+      now,
+      leaseUntil: now + (this.#options.leaseMs ?? this.#timeoutMs + 60_000),
+      limit: free,
+      perAppLimit: this.#options.perAppConcurrency ?? 4,
+      onlineSince: now - (this.#options.offlineAfterMs ?? 300_000),
+    });
+    return claimed.map((delivery) => {
+      const promise = this.#deliver(delivery)
+        .catch((error: unknown) =>
+          // The lease runs out and the delivery is tried again: at least once, never lost.
+          this.#options.logger.error({ err: error, deliveryId: delivery.id, appId: delivery.appId }, 'could not record a webhook attempt'),
+        )
+        .finally(() => {
+          this.#inFlight.delete(promise);
+          this.#wake();
+        });
+      this.#inFlight.add(promise);
+      return promise;
+    });
+  }
+
+  async #deliver(delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = this.#now;
+    const clock = performance.now();
+    const result = await this.#attempt(delivery);
+    const durationMs = Math.max(0, Math.round(performance.now() - clock));
+    const status = result.statusCode;
+    let outcome: AttemptOutcome;
+    let reported: AttemptReport['outcome'];
+    if (status !== null && status >= 200 && status < 300) {
+      outcome = { status: 'delivered' };
+      reported = 'delivered';
+    } else if (status === 410) {
+      outcome = { status: 'dead' };
+      reported = 'endpoint_gone';
+    } else {
+      const decision = afterFailedAttempt(delivery.attempts + 1, this.#options.retry);
+      outcome = decision.retry ? { status: 'failed', nextAttemptAt: this.#now + decision.delayMs } : { status: 'dead' };
+      reported = decision.retry ? 'retrying' : 'dead';
+    }
+    const kept = await this.#options.repository.finishAttempt({
+      deliveryId: delivery.id,
+      owner: this.#owner,
+      startedAt,
+      durationMs,
+      statusCode: status,
+      error: result.error,
+      outcome,
+    });
+    const fields = { deliveryId: delivery.id, appId: delivery.appId, webhookId: delivery.event.id, statusCode: status, durationMs };
+    if (!kept) this.#options.logger.warn(fields, 'a webhook delivery lease was lost before its attempt was recorded');
+    else if (reported === 'dead') this.#options.logger.warn({ ...fields, error: result.error }, 'a webhook delivery ran out of attempts and is dead');
+    else this.#options.logger.debug({ ...fields, outcome: reported, error: result.error }, 'webhook attempt made');
+    this.#options.onAttempt?.({ deliveryId: delivery.id, appId: delivery.appId, eventType: delivery.event.type, outcome: reported, statusCode: status, error: result.error, durationMs });
+    await this.#updateEndpointHealth(delivery.appId, reported);
+  }
+
+  /** One try: check the URL, sign, post. Never throws: every failure becomes the attempt's error. */
+  async #attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
+    const { urlPolicy, resolve = systemResolver, transport = pinnedHttpTransport } = this.#options;
+    try {
+      const check = await checkCallbackUrl(delivery.app.callbackUrl, urlPolicy, resolve);
+      if (!check.ok) return { statusCode: null, error: `not sent: ${check.reason}` };
+      let secrets: SigningSecrets;
+      try {
+        secrets = this.#secretsOf(delivery);
+      } catch (error) {
+        this.#options.logger.error({ err: error, appId: delivery.appId }, "an app's signing secret could not be decrypted");
+        return { statusCode: null, error: `not sent: the app's signing secret could not be decrypted (${error instanceof Error ? error.message : String(error)})` };
+      }
+      const request = buildWebhookRequest({
+        webhookId: delivery.event.id,
+        payload: webhookEventBody({ ...delivery.event, appId: delivery.appId, data: delivery.event.payload }),
+        secrets,
+        now: this.#now,
+      });
+      const answer = await transport({ url: check.url, addresses: check.addresses, headers: request.headers, body: request.body, timeoutMs: this.#timeoutMs });
+      if (answer.status >= 200 && answer.status < 300) return { statusCode: answer.status, error: null };
+      const excerpt = answer.bodyExcerpt.trim().slice(0, 200);
+      return { statusCode: answer.status, error: `the endpoint answered ${answer.status}${excerpt ? `: ${excerpt}` : ''}` };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+      const message = error instanceof Error ? error.message : String(error);
+      return { statusCode: null, error: typeof cause === 'string' && !message.includes(cause) ? `${message} (${cause})` : message };
+    }
+  }
+
+  #secretsOf(delivery: ClaimedDelivery): SigningSecrets {
+    const { secretBox } = this.#options;
+    const { app, appId } = delivery;
+    const current = secretBox.decrypt(app.signingSecret, { table: 'apps', column: 'signing_secret', rowId: appId });
+    const graceOver = app.previousSecretExpiresAt === null || app.previousSecretExpiresAt <= this.#now;
+    if (app.previousSigningSecret === null || graceOver) return { current, previous: null, previousExpiresAt: null };
+    return { current, previous: this.#openPrevious(app.previousSigningSecret, appId), previousExpiresAt: app.previousSecretExpiresAt };
+  }
+
+  /**
+   * The rotated-out secret. It is sealed either for its own column, or — when a rotation moved the sealed
+   * value from `signing_secret` without sealing it again — for `signing_secret` of the same row; both are
+   * accepted. One that opens neither way is left out (the current secret still signs) and logged.
+   */
+  #openPrevious(sealed: string, appId: string): string | null {
+    const { secretBox, logger } = this.#options;
+    for (const column of ['previous_signing_secret', 'signing_secret']) {
+      try {
+        return secretBox.decrypt(sealed, { table: 'apps', column, rowId: appId });
+      } catch {
+        // try the other place
+      }
+    }
+    logger.warn({ appId }, "an app's previous signing secret could not be decrypted; signing with the current one only");
+    return null;
+  }
+
+  async #updateEndpointHealth(appId: string, outcome: AttemptReport['outcome']): Promise<void> {
+    const { repository, logger } = this.#options;
+    const now = this.#now;
+    if (outcome === 'delivered') {
+      await repository.noteEndpointSuccess(appId);
+      return;
+    }
+    if (outcome === 'endpoint_gone') {
+      if (await repository.disableEndpoint(appId, now, 'the endpoint answered 410 Gone')) {
+        logger.warn({ appId, notice: 'webhook_endpoint_disabled' }, "an app's webhook endpoint answered 410 Gone: it is disabled and its deliveries wait");
+      }
+      return;
+    }
+    const failingSince = await repository.noteEndpointFailure(appId, now);
+    const limit = this.#options.disableAfterFailingMs ?? 5 * DAY_MS;
+    if (failingSince === null || now - failingSince < limit) return;
+    const since = new Date(failingSince).toISOString();
+    if (await repository.disableEndpoint(appId, now, `every delivery has failed since ${since}`)) {
+      logger.warn(
+        { appId, failingSince: since, notice: 'webhook_endpoint_disabled' },
+        `an app's webhook endpoint has failed continuously for ${spanOf(limit)}: it is disabled and its deliveries wait`,
+      );
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The body of every webhook the hub sends to an app. This shape is a public contract (the SDK parses it);
+ * fields are only ever added, never renamed or removed:
+ *
+ * ```json
+ * {
+ *   "id": "evt_…",              // the event id, also the `webhook-id` header; the same on every attempt
+ *   "type": "message.create",   // one of WEBHOOK_EVENT_TYPES
+ *   "appId": "…",               // the app the event was routed to
+ *   "guildId": "…" | null,      // null for direct messages and for pings
+ *   "createdAt": "2025-01-01T00:00:00.000Z", // when the hub recorded the event (ISO 8601, UTC)
+ *   "data": { … }               // type-specific; `{}` for ping
+ * }
+ * ```
+ *
+ * Receivers must treat `id` as an idempotency key: delivery is at least once, so the same event can
+ * arrive twice (after a timeout, or a redelivery asked for by the app's owner).
+ */
+import { randomUUID } from 'node:crypto';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'message.create',
+  'reaction.add',
+  'reaction.remove',
+  'interaction.component',
+  'interaction.modal',
+  'assistant.message',
+  'assistant.clear',
+  'ping',
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export type WebhookEventBody = {
+  id: string;
+  type: string;
+  appId: string;
+  guildId: string | null;
+  createdAt: string;
+  data: unknown;
+};
+
+/** A fresh event id: `evt_` and 32 hex digits. */
+export function newEventId(): string {
+  return `evt_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** The body for a stored event; `data` is the stored JSON text of the event's data. */
+export function webhookEventBody(event: { id: string; type: string; appId: string; guildId: string | null; createdAt: number; data: string }): WebhookEventBody {
+  return {
+    id: event.id,
+    type: event.type,
+    appId: event.appId,
+    guildId: event.guildId,
+    createdAt: new Date(event.createdAt).toISOString(),
+    data: JSON.parse(event.data) as unknown,
+  };
+}

@@ -1,0 +1,463 @@
+/**
+ * The webhook outbox: events routed to apps, their deliveries and the attempts made.
+ *
+ * Enqueueing writes the event and its delivery in the caller's transaction, so that whoever records a
+ * Discord event for an app can commit both or neither. Workers claim due deliveries by taking a lease:
+ * on PostgreSQL with `select … for update skip locked` in a transaction (two workers never get the same
+ * row), on SQLite with one conditional `update … returning`, which SQLite runs alone. A worker that dies
+ * leaves `delivering` rows whose lease runs out; `next_attempt_at` is set to the lease's end when
+ * claiming, so such rows become due again by the same index as everything else.
+ *
+ * A claim takes at most `perAppLimit` deliveries of an app, counting those the app already has in
+ * flight on any worker, so that one slow app cannot occupy every slot. On PostgreSQL two claims at the
+ * same instant do not see each other's uncommitted leases and may together exceed that limit briefly.
+ */
+import { sql, type Kysely, type ExpressionBuilder } from 'kysely';
+import type { Dialect } from './database.ts';
+import type { Tables, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryStatus } from './schema.ts';
+
+export type EnqueueEventInput = {
+  /** The event id, sent as `webhook-id` (see `newEventId()`); enqueueing the same id again does nothing. */
+  id: string;
+  appId: string;
+  /** An event type of the webhook body (`message.create`, …, `ping`). */
+  type: string;
+  guildId: string | null;
+  /** The event's `data`; stored as JSON. */
+  payload: unknown;
+  now: number;
+};
+
+export type EnqueueResult = { created: true; eventId: string; deliveryId: string } | { created: false; eventId: string };
+
+/** The delivery id of an event: derived, so that it is known without a read. */
+export function deliveryIdOf(eventId: string): string {
+  return `dlv_${eventId.replace(/^evt_/, '')}`;
+}
+
+/**
+ * Records an event for an app and queues its delivery, in `db` — a `Transaction` of the caller's, or the
+ * database itself. The delivery is due at once.
+ */
+export async function enqueueEvent(db: Kysely<Tables>, input: EnqueueEventInput): Promise<EnqueueResult> {
+  const inserted = await db
+    .insertInto('webhook_events')
+    .values({
+      id: input.id,
+      app_id: input.appId,
+      type: input.type,
+      guild_id: input.guildId,
+      payload: JSON.stringify(input.payload ?? {}),
+      created_at: input.now,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return { created: false, eventId: input.id };
+  const deliveryId = deliveryIdOf(input.id);
+  await db
+    .insertInto('webhook_deliveries')
+    .values({
+      id: deliveryId,
+      event_id: input.id,
+      app_id: input.appId,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: input.now,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_status_code: null,
+      last_error: null,
+      delivered_at: null,
+      created_at: input.now,
+    })
+    .execute();
+  return { created: true, eventId: input.id, deliveryId };
+}
+
+/** A leased delivery with what is needed to send it. Secrets are still sealed. */
+export type ClaimedDelivery = {
+  id: string;
+  appId: string;
+  /** Attempts made since the delivery was (re)queued. */
+  attempts: number;
+  event: { id: string; type: string; guildId: string | null; payload: string; createdAt: number };
+  app: {
+    callbackUrl: string;
+    signingSecret: string;
+    previousSigningSecret: string | null;
+    previousSecretExpiresAt: number | null;
+  };
+};
+
+export type ClaimRequest = {
+  owner: string;
+  now: number;
+  leaseUntil: number;
+  limit: number;
+  /** At most this many deliveries of one app in flight. */
+  perAppLimit: number;
+  /** Only apps whose last heartbeat is at or after this time (ms) are delivered to. */
+  onlineSince: number;
+};
+
+export type AttemptOutcome =
+  | { status: 'delivered' }
+  | { status: 'failed'; nextAttemptAt: number }
+  | { status: 'dead' };
+
+export type FinishAttemptInput = {
+  deliveryId: string;
+  owner: string;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  outcome: AttemptOutcome;
+};
+
+export type WebhookAttemptRecord = {
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+};
+
+export type WebhookDeliveryRecord = {
+  id: string;
+  eventId: string;
+  eventType: string;
+  appId: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due; null unless pending or failed. */
+  nextAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+  createdAt: number;
+  /** Every attempt, oldest first. */
+  attemptLog: WebhookAttemptRecord[];
+};
+
+export type RequeueResult =
+  | { ok: true; delivery: WebhookDeliveryRecord }
+  | { ok: false; reason: 'not_found' | 'already_queued' };
+
+const WAITING: readonly WebhookDeliveryStatus[] = ['pending', 'failed'];
+
+function toAttempt(row: WebhookAttemptsTable): WebhookAttemptRecord {
+  return { attempt: row.attempt, startedAt: row.started_at, durationMs: row.duration_ms, statusCode: row.status_code, error: row.error };
+}
+
+function toRecord(row: WebhookDeliveriesTable & { event_type: string }, attempts: WebhookAttemptRecord[]): WebhookDeliveryRecord {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    appId: row.app_id,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: WAITING.includes(row.status) ? row.next_attempt_at : null,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    deliveredAt: row.delivered_at,
+    createdAt: row.created_at,
+    attemptLog: attempts,
+  };
+}
+
+type DeliveryScope = ExpressionBuilder<Tables & { d: WebhookDeliveriesTable }, 'd'>;
+
+/** Due: waiting and its time has come, or leased by a worker whose lease has run out. */
+function isDue(eb: DeliveryScope, now: number) {
+  return eb.and([
+    eb('d.status', 'in', ['pending', 'failed', 'delivering']),
+    eb('d.next_attempt_at', '<=', now),
+    eb.or([eb('d.status', '!=', 'delivering'), eb('d.lease_expires_at', 'is', null), eb('d.lease_expires_at', '<=', now)]),
+  ]);
+}
+
+export class WebhookRepository {
+  readonly #db: Kysely<Tables>;
+  readonly #dialect: Dialect;
+
+  constructor(db: Kysely<Tables>, dialect: Dialect) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  enqueue(input: EnqueueEventInput): Promise<EnqueueResult> {
+    return enqueueEvent(this.#db, input);
+  }
+
+  /** Leases up to `limit` due deliveries of online, enabled apps to `owner`. */
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    if (request.limit <= 0) return [];
+    const lease = { status: 'delivering' as const, lease_owner: request.owner, lease_expires_at: request.leaseUntil, next_attempt_at: request.leaseUntil };
+    let ids: string[];
+    if (this.#dialect === 'postgres') {
+      ids = await this.#db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .selectFrom('webhook_deliveries as d')
+          .select('d.id')
+          .where('d.id', 'in', trx.selectFrom(this.#fairCandidates(trx, request).as('c')).select('c.id'))
+          .where((eb) => isDue(eb, request.now))
+          .orderBy('d.next_attempt_at')
+          .limit(request.limit)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        if (locked.length === 0) return [];
+        const rows = await trx
+          .updateTable('webhook_deliveries')
+          .set(lease)
+          .where('id', 'in', locked.map((row) => row.id))
+          .returning('id')
+          .execute();
+        return rows.map((row) => row.id);
+      });
+    } else {
+      const picked = this.#db
+        .selectFrom(this.#fairCandidates(this.#db, request).as('c'))
+        .select('c.id')
+        .orderBy('c.next_attempt_at')
+        .limit(request.limit);
+      // One statement: SQLite runs it alone, so the rows picked are still due when they are updated.
+      const rows = await this.#db.updateTable('webhook_deliveries').set(lease).where('id', 'in', picked).returning('id').execute();
+      ids = rows.map((row) => row.id);
+    }
+    return this.#claimedDetails(ids);
+  }
+
+  /**
+   * Ids of due deliveries of apps that can receive them, at most `perAppLimit` per app minus what the
+   * app has in flight, earliest first.
+   */
+  #fairCandidates(db: Kysely<Tables>, request: ClaimRequest) {
+    const ranked = db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('apps as a', 'a.id', 'd.app_id')
+      .select((eb) => [
+        'd.id',
+        'd.next_attempt_at',
+        eb.fn.agg<number>('row_number').over((ob) => ob.partitionBy('d.app_id').orderBy('d.next_attempt_at').orderBy('d.id')).as('rank'),
+        eb
+          .selectFrom('webhook_deliveries as busy')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('busy.app_id', '=', 'd.app_id')
+          .where('busy.status', '=', 'delivering')
+          .where('busy.lease_expires_at', '>', request.now)
+          .as('in_flight'),
+      ])
+      .where((eb) => isDue(eb, request.now))
+      .where('a.endpoint_disabled_at', 'is', null)
+      .where('a.last_heartbeat_at', 'is not', null)
+      .where('a.last_heartbeat_at', '>=', request.onlineSince);
+    return db
+      .selectFrom(ranked.as('r'))
+      .select(['r.id', 'r.next_attempt_at'])
+      .where(sql<boolean>`r.rank + coalesce(r.in_flight, 0) <= ${request.perAppLimit}`);
+  }
+
+  async #claimedDetails(ids: string[]): Promise<ClaimedDelivery[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .innerJoin('apps as a', 'a.id', 'd.app_id')
+      .select([
+        'd.id',
+        'd.app_id',
+        'd.attempts',
+        'd.next_attempt_at',
+        'e.id as event_id',
+        'e.type',
+        'e.guild_id',
+        'e.payload',
+        'e.created_at',
+        'a.callback_url',
+        'a.signing_secret',
+        'a.previous_signing_secret',
+        'a.previous_secret_expires_at',
+      ])
+      .where('d.id', 'in', ids)
+      .orderBy('d.created_at')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      appId: row.app_id,
+      attempts: row.attempts,
+      event: { id: row.event_id, type: row.type, guildId: row.guild_id, payload: row.payload, createdAt: row.created_at },
+      app: {
+        callbackUrl: row.callback_url,
+        signingSecret: row.signing_secret,
+        previousSigningSecret: row.previous_signing_secret,
+        previousSecretExpiresAt: row.previous_secret_expires_at,
+      },
+    }));
+  }
+
+  /**
+   * Records an attempt and its outcome, releasing the lease — only while `owner` still holds it. False
+   * when the lease was lost (it ran out and another worker took the delivery, or the event was deleted).
+   */
+  async finishAttempt(input: FinishAttemptInput): Promise<boolean> {
+    const { outcome } = input;
+    const finishedAt = input.startedAt + input.durationMs;
+    return this.#db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('webhook_deliveries')
+        .set((eb) => ({
+          status: outcome.status,
+          attempts: eb('attempts', '+', 1),
+          lease_owner: null,
+          lease_expires_at: null,
+          last_status_code: input.statusCode,
+          last_error: input.error,
+          ...(outcome.status === 'delivered' ? { delivered_at: finishedAt } : {}),
+          ...(outcome.status === 'failed' ? { next_attempt_at: outcome.nextAttemptAt } : {}),
+        }))
+        .where('id', '=', input.deliveryId)
+        .where('status', '=', 'delivering')
+        .where('lease_owner', '=', input.owner)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      const last = await trx
+        .selectFrom('webhook_attempts')
+        .select((eb) => eb.fn.max('attempt').as('n'))
+        .where('delivery_id', '=', input.deliveryId)
+        .executeTakeFirst();
+      await trx
+        .insertInto('webhook_attempts')
+        .values({
+          delivery_id: input.deliveryId,
+          attempt: Number(last?.n ?? 0) + 1,
+          started_at: input.startedAt,
+          duration_ms: input.durationMs,
+          status_code: input.statusCode,
+          error: input.error,
+        })
+        .execute();
+      return true;
+    });
+  }
+
+  /** Notes a failed attempt of the app's endpoint; returns since when it has been failing. */
+  async noteEndpointFailure(appId: string, now: number): Promise<number | null> {
+    const row = await this.#db
+      .updateTable('apps')
+      .set((eb) => ({ failing_since: eb.fn.coalesce('failing_since', eb.val(now)) }))
+      .where('id', '=', appId)
+      .returning('failing_since')
+      .executeTakeFirst();
+    return row?.failing_since ?? null;
+  }
+
+  /** Notes a successful delivery: the endpoint is no longer failing. */
+  async noteEndpointSuccess(appId: string): Promise<void> {
+    await this.#db.updateTable('apps').set({ failing_since: null }).where('id', '=', appId).where('failing_since', 'is not', null).execute();
+  }
+
+  /** Stops deliveries to the app's endpoint. True when this call disabled it (it was enabled). */
+  async disableEndpoint(appId: string, now: number, reason: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('apps')
+      .set({ endpoint_disabled_at: now, endpoint_disabled_reason: reason, updated_at: now })
+      .where('id', '=', appId)
+      .where('endpoint_disabled_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** The app's deliveries, newest first, each with its attempts. */
+  async listForApp(appId: string, options: { limit: number; status?: WebhookDeliveryStatus }): Promise<WebhookDeliveryRecord[]> {
+    let query = this.#db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .selectAll('d')
+      .select('e.type as event_type')
+      .where('d.app_id', '=', appId);
+    if (options.status) query = query.where('d.status', '=', options.status);
+    const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(options.limit).execute();
+    const attempts = await this.#attemptsOf(rows.map((row) => row.id));
+    return rows.map((row) => toRecord(row, attempts.get(row.id) ?? []));
+  }
+
+  async findForApp(appId: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .selectAll('d')
+      .select('e.type as event_type')
+      .where('d.app_id', '=', appId)
+      .where('d.id', '=', deliveryId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const attempts = await this.#attemptsOf([row.id]);
+    return toRecord(row, attempts.get(row.id) ?? []);
+  }
+
+  async #attemptsOf(deliveryIds: string[]): Promise<Map<string, WebhookAttemptRecord[]>> {
+    const byDelivery = new Map<string, WebhookAttemptRecord[]>();
+    if (deliveryIds.length === 0) return byDelivery;
+    const rows = await this.#db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('delivery_id', 'in', deliveryIds)
+      .orderBy('delivery_id')
+      .orderBy('attempt')
+      .execute();
+    for (const row of rows) {
+      const list = byDelivery.get(row.delivery_id) ?? [];
+      list.push(toAttempt(row));
+      byDelivery.set(row.delivery_id, list);
+    }
+    return byDelivery;
+  }
+
+  /**
+   * Queues a finished delivery (delivered, failed or dead) of the app again, due at once, with a fresh
+   * retry schedule; it keeps its event, so the webhook-id stays the same.
+   */
+  async requeue(appId: string, deliveryId: string, now: number): Promise<RequeueResult> {
+    const updated = await this.#db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null, lease_expires_at: null })
+      .where('id', '=', deliveryId)
+      .where('app_id', '=', appId)
+      .where('status', 'in', ['delivered', 'failed', 'dead'])
+      .executeTakeFirst();
+    const delivery = await this.findForApp(appId, deliveryId);
+    if (!delivery) return { ok: false, reason: 'not_found' };
+    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, reason: 'already_queued' };
+    return { ok: true, delivery };
+  }
+
+  /** Deletes events created before the cutoff, with their deliveries and attempts, in batches. */
+  async deleteEventsBefore(cutoff: number, options: { batchSize?: number; signal?: AbortSignal } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? 1_000;
+    let deleted = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const batch = this.#db.selectFrom('webhook_events').select('id').where('created_at', '<', cutoff).limit(batchSize);
+      const result = await this.#db.deleteFrom('webhook_events').where('id', 'in', batch).executeTakeFirst();
+      const count = Number(result.numDeletedRows);
+      deleted += count;
+      if (count < batchSize) return deleted;
+    }
+  }
+
+  /** How many deliveries are in each status (for metrics and the overview). */
+  async countByStatus(): Promise<Record<WebhookDeliveryStatus, number>> {
+    const rows = await this.#db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const counts: Record<WebhookDeliveryStatus, number> = { pending: 0, delivering: 0, delivered: 0, failed: 0, dead: 0 };
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+}

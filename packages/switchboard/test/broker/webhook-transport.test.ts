@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { pinnedHttpTransport } from '../../src/broker/webhook-transport.ts';
+
+type Seen = { method: string; url: string; host: string; body: string };
+
+async function server(handler: (req: http.IncomingMessage, res: http.ServerResponse, seen: Seen) => void): Promise<{ port: number; seen: Seen[]; close(): Promise<void> }> {
+  const seen: Seen[] = [];
+  const srv = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const entry = { method: req.method ?? '', url: req.url ?? '', host: req.headers.host ?? '', body: Buffer.concat(chunks).toString('utf8') };
+      seen.push(entry);
+      handler(req, res, entry);
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (srv.address() as AddressInfo).port,
+    seen,
+    close: () => new Promise((resolve) => { srv.closeAllConnections(); srv.close(() => resolve()); }),
+  };
+}
+
+describe('pinned webhook transport', () => {
+  const servers: { close(): Promise<void> }[] = [];
+  after(async () => {
+    for (const s of servers) await s.close();
+  });
+
+  it('connects to the checked address, not to whatever the name resolves to', async () => {
+    const receiver = await server((_req, res) => res.writeHead(204).end());
+    servers.push(receiver);
+    // `.invalid` never resolves: the request can only arrive through the pinned address.
+    const answer = await pinnedHttpTransport({
+      url: new URL(`http://hooks.switchboard.invalid:${receiver.port}/in?x=1`),
+      addresses: [{ address: '127.0.0.1', family: 4 }],
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+      timeoutMs: 5_000,
+    });
+    assert.equal(answer.status, 204);
+    assert.deepEqual(receiver.seen, [{ method: 'POST', url: '/in?x=1', host: `hooks.switchboard.invalid:${receiver.port}`, body: '{"a":1}' }]);
+  });
+
+  it('reports the status and the start of the body, and does not follow redirects', async () => {
+    const receiver = await server((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/elsewhere' }).end();
+      else res.writeHead(500).end('x'.repeat(10_000));
+    });
+    servers.push(receiver);
+    const send = (path: string) =>
+      pinnedHttpTransport({ url: new URL(`http://127.0.0.1:${receiver.port}${path}`), addresses: [{ address: '127.0.0.1', family: 4 }], headers: {}, body: '{}', timeoutMs: 5_000 });
+    const failed = await send('/fail');
+    assert.equal(failed.status, 500);
+    assert.equal(failed.bodyExcerpt.length, 512);
+    assert.equal((await send('/moved')).status, 302);
+    assert.deepEqual(receiver.seen.map((s) => s.url), ['/fail', '/moved']);
+  });
+
+  it('gives up after the timeout', async () => {
+    const receiver = await server(() => {
+      // never answers
+    });
+    servers.push(receiver);
+    await assert.rejects(
+      pinnedHttpTransport({ url: new URL(`http://127.0.0.1:${receiver.port}/`), addresses: [{ address: '127.0.0.1', family: 4 }], headers: {}, body: '{}', timeoutMs: 200 }),
+      /no complete answer within 200 ms/,
+    );
+  });
+
+  it('rejects when nothing listens', async () => {
+    const receiver = await server((_req, res) => res.end());
+    await receiver.close();
+    await assert.rejects(
+      pinnedHttpTransport({ url: new URL(`http://127.0.0.1:${receiver.port}/`), addresses: [{ address: '127.0.0.1', family: 4 }], headers: {}, body: '{}', timeoutMs: 5_000 }),
+      /ECONNREFUSED/,
+    );
+  });
+});

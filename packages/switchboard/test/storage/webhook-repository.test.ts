@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { WebhookRepository, enqueueEvent, type ClaimRequest } from '../../src/storage/webhook-repository.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { insertTestApp, testSecretBox } from '../support/webhook-apps.ts';
+
+const NOW = 1_000_000;
+const box = testSecretBox();
+
+function claim(overrides: Partial<ClaimRequest> = {}): ClaimRequest {
+  return { owner: 'w1', now: NOW, leaseUntil: NOW + 30_000, limit: 10, perAppLimit: 100, onlineSince: 0, ...overrides };
+}
+
+describeEachDatabase('webhook repository', ({ it, dialect, open, openAgain }) => {
+  it("enqueues the event and its delivery in the caller's transaction", async () => {
+    const database = await open();
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: 'https://x.example/' });
+    await assert.rejects(
+      database.db.transaction().execute(async (trx) => {
+        await enqueueEvent(trx, { id: 'evt_rolled_back', appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW });
+        throw new Error('the router failed after enqueueing');
+      }),
+      /router failed/,
+    );
+    assert.equal((await database.db.selectFrom('webhook_events').selectAll().execute()).length, 0);
+    assert.equal((await database.db.selectFrom('webhook_deliveries').selectAll().execute()).length, 0);
+
+    const result = await database.db.transaction().execute((trx) =>
+      enqueueEvent(trx, { id: 'evt_kept', appId: 'app', type: 'message.create', guildId: 'g1', payload: { content: 'hi' }, now: NOW }),
+    );
+    assert.deepEqual(result, { created: true, eventId: 'evt_kept', deliveryId: 'dlv_kept' });
+    const event = await database.db.selectFrom('webhook_events').selectAll().executeTakeFirstOrThrow();
+    assert.deepEqual({ ...event }, { id: 'evt_kept', app_id: 'app', type: 'message.create', guild_id: 'g1', payload: '{"content":"hi"}', created_at: NOW });
+    const delivery = await database.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
+    assert.equal(delivery.status, 'pending');
+    assert.equal(delivery.next_attempt_at, NOW);
+    assert.deepEqual(await enqueueEvent(database.db, { id: 'evt_kept', appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW }), {
+      created: false,
+      eventId: 'evt_kept',
+    });
+  });
+
+  it('hands out only due deliveries of online, enabled apps, and each only once while leased', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    await insertTestApp(database.db, box, { id: 'online', callbackUrl: 'https://x.example/', lastHeartbeatAt: NOW });
+    await insertTestApp(database.db, box, { id: 'never', callbackUrl: 'https://x.example/', lastHeartbeatAt: null });
+    await insertTestApp(database.db, box, { id: 'stale', callbackUrl: 'https://x.example/', lastHeartbeatAt: NOW - 60_000 });
+    await insertTestApp(database.db, box, { id: 'disabled', callbackUrl: 'https://x.example/', lastHeartbeatAt: NOW });
+    await database.db.updateTable('apps').set({ endpoint_disabled_at: NOW }).where('id', '=', 'disabled').execute();
+    for (const app of ['online', 'never', 'stale', 'disabled']) await repo.enqueue({ id: `evt_${app}`, appId: app, type: 'ping', guildId: null, payload: {}, now: NOW });
+    await repo.enqueue({ id: 'evt_later', appId: 'online', type: 'ping', guildId: null, payload: {}, now: NOW + 5_000 });
+
+    const first = await repo.claimDue(claim({ onlineSince: NOW - 30_000 }));
+    assert.deepEqual(first.map((d) => d.id), ['dlv_online']);
+    assert.equal(first[0]?.event.id, 'evt_online');
+    assert.equal(first[0]?.app.callbackUrl, 'https://x.example/');
+    assert.deepEqual(await repo.claimDue(claim({ owner: 'w2', onlineSince: NOW - 30_000 })), [], 'leased');
+    assert.deepEqual((await repo.claimDue(claim({ owner: 'w2', now: NOW + 5_000, onlineSince: NOW - 30_000 }))).map((d) => d.id), ['dlv_later']);
+    const takenOver = await repo.claimDue(claim({ owner: 'w2', now: NOW + 30_001, leaseUntil: NOW + 60_000, onlineSince: NOW - 30_000 }));
+    assert.deepEqual(takenOver.map((d) => d.id).sort(), ['dlv_later', 'dlv_online'], 'expired leases are taken over');
+    const lost = await repo.finishAttempt({ deliveryId: 'dlv_online', owner: 'w1', startedAt: NOW, durationMs: 5, statusCode: 200, error: null, outcome: { status: 'delivered' } });
+    assert.equal(lost, false, 'the first worker lost its lease');
+    const kept = await repo.finishAttempt({ deliveryId: 'dlv_online', owner: 'w2', startedAt: NOW + 30_001, durationMs: 5, statusCode: 200, error: null, outcome: { status: 'delivered' } });
+    assert.equal(kept, true);
+    const [record] = await repo.listForApp('online', { limit: 1, status: 'delivered' });
+    assert.equal(record?.attempts, 1);
+    assert.deepEqual(record?.attemptLog, [{ attempt: 1, startedAt: NOW + 30_001, durationMs: 5, statusCode: 200, error: null }]);
+  });
+
+  it('claims at most the per-app limit, counting what is already in flight', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    for (const app of ['busy', 'quiet']) await insertTestApp(database.db, box, { id: app, callbackUrl: 'https://x.example/' });
+    for (let i = 0; i < 6; i += 1) await repo.enqueue({ id: `evt_busy_${i}`, appId: 'busy', type: 'ping', guildId: null, payload: {}, now: NOW + i });
+    await repo.enqueue({ id: 'evt_quiet_0', appId: 'quiet', type: 'ping', guildId: null, payload: {}, now: NOW + 10 });
+    const now = NOW + 100;
+    const first = await repo.claimDue(claim({ now, perAppLimit: 2, limit: 10 }));
+    assert.deepEqual(first.map((d) => d.id).sort(), ['dlv_busy_0', 'dlv_busy_1', 'dlv_quiet_0']);
+    const second = await repo.claimDue(claim({ now, perAppLimit: 3, limit: 10 }));
+    assert.deepEqual(second.map((d) => d.id), ['dlv_busy_2'], 'two of busy are in flight: one more fits');
+  });
+
+  it('never gives one delivery to two concurrent claimers', async () => {
+    const database = await open();
+    const other = dialect === 'postgres' ? openAgain(database) : database;
+    const a = new WebhookRepository(database.db, dialect);
+    const b = new WebhookRepository(other.db, dialect);
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: 'https://x.example/' });
+    for (let i = 0; i < 60; i += 1) await a.enqueue({ id: `evt_${i}`, appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW });
+    const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).claimDue(claim({ owner: `w${i}`, limit: 7 }))));
+    const ids = claims.flat().map((d) => d.id);
+    assert.equal(new Set(ids).size, ids.length, 'no delivery claimed twice');
+    assert.ok(ids.length > 0);
+  });
+
+  it('requeues a finished delivery of the right app only', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    for (const app of ['a', 'b']) await insertTestApp(database.db, box, { id: app, callbackUrl: 'https://x.example/' });
+    await repo.enqueue({ id: 'evt_1', appId: 'a', type: 'ping', guildId: null, payload: {}, now: NOW });
+    assert.deepEqual(await repo.requeue('a', 'dlv_1', NOW), { ok: false, reason: 'already_queued' });
+    await repo.claimDue(claim());
+    await repo.finishAttempt({ deliveryId: 'dlv_1', owner: 'w1', startedAt: NOW, durationMs: 1, statusCode: 500, error: 'boom', outcome: { status: 'dead' } });
+    assert.deepEqual(await repo.requeue('b', 'dlv_1', NOW), { ok: false, reason: 'not_found' });
+    const requeued = await repo.requeue('a', 'dlv_1', NOW + 10);
+    assert.ok(requeued.ok);
+    assert.equal(requeued.delivery.status, 'pending');
+    assert.equal(requeued.delivery.attempts, 0);
+    assert.equal(requeued.delivery.nextAttemptAt, NOW + 10);
+    assert.equal(requeued.delivery.eventId, 'evt_1');
+    assert.equal(requeued.delivery.attemptLog.length, 1, 'the history is kept');
+  });
+
+  it('deletes old events with their deliveries and attempts, in batches', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: 'https://x.example/' });
+    for (let i = 0; i < 5; i += 1) await repo.enqueue({ id: `evt_old_${i}`, appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW + i });
+    await repo.enqueue({ id: 'evt_new', appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW + 1_000 });
+    for (const d of await repo.claimDue(claim({ now: NOW + 1_000 }))) {
+      await repo.finishAttempt({ deliveryId: d.id, owner: 'w1', startedAt: NOW, durationMs: 1, statusCode: 200, error: null, outcome: { status: 'delivered' } });
+    }
+    assert.equal(await repo.deleteEventsBefore(NOW + 500, { batchSize: 2 }), 5);
+    assert.deepEqual((await database.db.selectFrom('webhook_events').select('id').execute()).map((r) => r.id), ['evt_new']);
+    assert.deepEqual((await database.db.selectFrom('webhook_deliveries').select('id').execute()).map((r) => r.id), ['dlv_new']);
+    assert.deepEqual((await database.db.selectFrom('webhook_attempts').select('delivery_id').execute()).map((r) => r.delivery_id), ['dlv_new']);
+  });
+
+  it('tracks when an endpoint started failing and disables it once', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: 'https://x.example/' });
+    assert.equal(await repo.noteEndpointFailure('app', NOW), NOW);
+    assert.equal(await repo.noteEndpointFailure('app', NOW + 50), NOW, 'the first failure stays the start');
+    await repo.noteEndpointSuccess('app');
+    assert.equal(await repo.noteEndpointFailure('app', NOW + 99), NOW + 99);
+    assert.equal(await repo.disableEndpoint('app', NOW, 'gone'), true);
+    assert.equal(await repo.disableEndpoint('app', NOW + 1, 'again'), false);
+    const app = await database.db.selectFrom('apps').selectAll().executeTakeFirstOrThrow();
+    assert.deepEqual([app.endpoint_disabled_at, app.endpoint_disabled_reason], [NOW, 'gone']);
+  });
+});
