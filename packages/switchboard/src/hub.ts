@@ -10,7 +10,7 @@ import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
 import type { BotStatus } from './discord/bot-status.ts';
 import type { GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { HubModule } from './modules/hub-module.ts';
-import { createCoreModule } from './modules/core/core-module.ts';
+import { builtInModules } from './modules/built-in-modules.ts';
 import { InteractionRouter } from './interactions/interaction-router.ts';
 import { InvalidCommandSetError, registerCommands } from './discord/command-registry.ts';
 import { CommandRegistrationRepository } from './storage/command-registration-repository.ts';
@@ -20,6 +20,8 @@ import { RestGuardrails } from './discord/rest-guardrails.ts';
 import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.ts';
+import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.ts';
+import { Redis } from 'ioredis';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { ApiTokenRepository } from './storage/api-token-repository.ts';
 import { openDatabase, type Database } from './storage/database.ts';
@@ -98,7 +100,10 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const apps = new AppRegistry(appRepository, secrets);
     const tokens = new ApiTokenRepository(database.db);
     const jobs = new JobRepository(database.db);
-    rateLimiter = new MemoryRateLimiter();
+    // With several instances the budgets must be shared, or each instance would grant the whole budget again.
+    rateLimiter = config.redisUrl
+      ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }), { quitOnClose: true })
+      : new MemoryRateLimiter();
     const metrics = new HubMetrics();
     const scheduler = new JobScheduler({
       repository: jobs,
@@ -113,8 +118,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const discordLogger = logger.child({ component: 'discord' });
     const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
     let router: InteractionRouter | undefined;
-    const core = createCoreModule({ commands: () => router?.commands ?? [], status: botStatus });
-    const modules: HubModule[] = [core];
+    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus });
     const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
       new InteractionRouter({
         modules: [...enabled],
@@ -188,6 +192,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           onClose: (change) => discordLogger.warn(change, 'invalid Discord requests back under control: all calls go out again'),
         })
       : undefined;
+    if (discord && guardrails) discord.rest.guardrails = guardrails;
     metrics.beforeScrape(() => {
       const status = discord?.status();
       if (!status) return;

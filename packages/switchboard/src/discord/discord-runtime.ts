@@ -5,7 +5,8 @@
  * Starting is idempotent and stopping clears every timer.
  */
 import { API } from '@discordjs/core';
-import { DiscordAPIError, REST } from '@discordjs/rest';
+import { DiscordAPIError } from '@discordjs/rest';
+import { GuardedRest } from './guarded-rest.ts';
 import { GatewayIntentBits, type APIApplication, type GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import type { HubModule } from '../modules/hub-module.ts';
@@ -42,7 +43,7 @@ export class FatalStartError extends Error {}
 const STATE_SEVERITY: ConnectionStatus[] = ['ready', 'starting', 'connecting', 'resuming', 'reconnecting', 'stopped', 'failed'];
 
 export class DiscordRuntime {
-  readonly rest: REST;
+  readonly rest: GuardedRest;
   readonly api: API;
   readonly #options: DiscordRuntimeOptions;
   readonly #sessions: SessionStore;
@@ -61,7 +62,7 @@ export class DiscordRuntime {
   constructor(options: DiscordRuntimeOptions) {
     this.#options = options;
     this.#sessions = options.sessions ?? new MemorySessionStore();
-    this.rest = new REST({ version: '10', api: options.apiUrl, timeout: 10_000, retries: 2 }).setToken(options.token);
+    this.rest = new GuardedRest({ version: '10', api: options.apiUrl, timeout: 10_000, retries: 2 }).setToken(options.token) as GuardedRest;
     this.api = new API(this.rest);
     this.#moduleStatus = options.modules.map((m) => ({ name: m.name, enabled: true, reason: null }));
   }

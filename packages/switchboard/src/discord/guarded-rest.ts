@@ -1,9 +1,11 @@
 /**
- * Asks the guardrails before a Discord REST call, so that no call goes out that Discord would certainly
+ * Asks the guardrails before every Discord REST call, so that no call goes out that Discord would certainly
  * refuse (a token it already called unknown) or that would push the hub closer to an IP ban (anything
  * non-essential while the invalid-request breaker is open). A refused call throws `RestCallRefused`
  * without touching the network; callers tell it apart from Discord's own errors by its class.
+ * `GuardedRest` is the one REST client of the hub, so every module and the broker go through the check.
  */
+import { REST, type InternalRequest, type ResponseLike } from '@discordjs/rest';
 import type { RestGuardrails, RestPriority } from './rest-guardrails.ts';
 
 export type RestRefusalReason = 'breaker-open' | 'dead-token';
@@ -39,9 +41,20 @@ export function refusalFor(guardrails: RestGuardrails, priority: RestPriority, p
   return null;
 }
 
-/** Runs `call` when the guardrails allow it; otherwise throws `RestCallRefused` and makes no request. */
-export async function guardedRequest<T>(guardrails: RestGuardrails, priority: RestPriority, path: string, call: () => Promise<T>): Promise<T> {
-  const refusal = refusalFor(guardrails, priority, path);
-  if (refusal) throw refusal;
-  return call();
+/** Interaction responses and follow-ups are essential: a person is waiting, and they do not count against the global limit. */
+export function priorityOf(path: string): RestPriority {
+  return path.startsWith('/interactions/') || path.startsWith('/webhooks/') ? 'essential' : 'normal';
+}
+
+export class GuardedRest extends REST {
+  /** Attached after construction, because the guardrails listen to this client's responses. */
+  guardrails: RestGuardrails | undefined;
+
+  override async queueRequest(request: InternalRequest): Promise<ResponseLike> {
+    if (this.guardrails) {
+      const refusal = refusalFor(this.guardrails, priorityOf(request.fullRoute), request.fullRoute);
+      if (refusal) throw refusal;
+    }
+    return super.queueRequest(request);
+  }
 }

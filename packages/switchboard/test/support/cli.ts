@@ -57,3 +57,14 @@ export function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: n
   const started = performance.now();
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ms: performance.now() - started })));
 }
+
+/** Like runCli, but without blocking this process: needed when the command talks to a server running in the test. */
+export async function runCliAsync(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const child = spawnCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const { code } = await exitOf(child);
+  return { code, stdout, stderr };
+}

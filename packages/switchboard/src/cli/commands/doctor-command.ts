@@ -1,5 +1,8 @@
 import { formatResults, runChecks } from '../../doctor/doctor-check.ts';
 import { foundationChecks } from '../../doctor/foundation-checks.ts';
+import { discordChecks } from '../../doctor/discord-checks.ts';
+import { parseEnvironment } from '../../config/environment.ts';
+import { builtInModules } from '../../modules/built-in-modules.ts';
 import { EXIT_FAILURE, EXIT_OK } from '../cli-error.ts';
 import { parseFlags, type Command } from '../command.ts';
 import { loadDotEnv } from '../load-config.ts';
@@ -9,14 +12,19 @@ export const doctorCommand: Command = {
   summary: 'Check that this machine and configuration are ready to run Switchboard',
   help: `Usage: switchboard doctor [--json]
 
-Checks the runtime, the configuration, the database and its migrations, Redis (when configured)
-and the public URL, and prints a pass/fail table with what to do for each failure.
+Checks the runtime, the configuration, the database and its migrations, Redis (when configured),
+the public URL, and Discord: the token, the privileged intents the modules need, the guilds the
+bot is in and its permissions there. Prints a pass/fail table with what to do for each failure.
 
 Exit codes: 0 ready (warnings allowed), 1 a check failed.`,
   async run(args, io) {
     const { values } = parseFlags(args, { json: { type: 'boolean' } });
     loadDotEnv(io.env);
-    const results = await runChecks(foundationChecks(io.env));
+    const parsed = parseEnvironment(io.env);
+    const config = parsed.ok ? parsed.config : undefined;
+    // Doctor only reads what the modules declare; it never runs them.
+    const modules = builtInModules({ commands: () => [], status: () => { throw new Error('not running'); } });
+    const results = await runChecks([...foundationChecks(io.env), ...discordChecks(config, modules)]);
     io.out(values.json ? `${JSON.stringify(results, null, 2)}\n` : formatResults(results));
     return results.some((r) => r.status === 'fail') ? EXIT_FAILURE : EXIT_OK;
   },

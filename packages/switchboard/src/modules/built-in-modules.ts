@@ -1,0 +1,18 @@
+/**
+ * The modules Switchboard ships, in one list: the hub runs them, and `switchboard doctor` reads what they
+ * declare (intents, permissions). A new module is added here and nowhere else.
+ */
+import type { BotStatus } from '../discord/bot-status.ts';
+import type { VersionedCommand } from '../discord/command-versioning.ts';
+import { createCoreModule } from './core/core-module.ts';
+import type { HubModule } from './hub-module.ts';
+
+export type BuiltInModuleContext = {
+  /** Every registered command, for /help. */
+  commands: () => readonly VersionedCommand[];
+  status: () => BotStatus;
+};
+
+export function builtInModules(context: BuiltInModuleContext): HubModule[] {
+  return [createCoreModule({ commands: () => [...context.commands()], status: context.status })];
+}
