@@ -29,6 +29,8 @@ import { JobRepository } from './storage/job-repository.ts';
 import { runMigrations } from './storage/migrator.ts';
 import { AppRepository } from './storage/app-repository.ts';
 import { AppRegistry } from './broker/app-registry.ts';
+import { createBroker } from './broker/broker.ts';
+import { BROKER_MODULE_NAME } from './broker/broker-module.ts';
 import { checkCallbackUrl } from './broker/outgoing-url-policy.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { resolveEncryptionKeys } from './security/encryption-keys.ts';
@@ -118,7 +120,26 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const discordLogger = logger.child({ component: 'discord' });
     const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
     let router: InteractionRouter | undefined;
-    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus });
+    let botUserId: string | undefined;
+    const broker = createBroker({
+      database,
+      secrets,
+      apps,
+      appRepository,
+      instanceId: config.instanceId,
+      urlPolicy: config.appCallbacks,
+      retryScale: config.webhookRetryScale,
+      logger,
+      api: () => {
+        if (!discord) throw new Error('this hub runs without a Discord connection');
+        return discord.api;
+      },
+      applicationId: () => discord?.application?.id ?? '',
+      botUserId: () => botUserId,
+    });
+    apps.onChange = () => broker.appsChanged();
+    for (const job of broker.jobs) scheduler.register(job);
+    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module });
     const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
       new InteractionRouter({
         modules: [...enabled],
@@ -126,6 +147,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         logger: logger.child({ component: 'interactions' }),
         rateLimiter: rateLimiter!,
         rateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
+        appInteractionsModule: BROKER_MODULE_NAME,
         observer: {
           onResponded: (kind, ms) => metrics.recordInteractionResponse(kind, ms / 1000),
           onDeadlineMissed: () => metrics.recordInteractionDeadlineMissed(),
@@ -134,6 +156,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       });
     const dispatch = (shardId: number, payload: GatewayDispatchPayload) => {
       metrics.recordGatewayEvent(payload.t);
+      broker.channels.observe(payload);
+      if (payload.t === 'READY') botUserId = payload.d.user.id;
       if (payload.t === 'INTERACTION_CREATE') {
         void router?.handle(payload.d, { receivedAt: Date.now() });
         return;
@@ -224,6 +248,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       publicUrl: config.publicUrl,
       metrics,
       apps,
+      messenger: broker.messenger,
+      deliveries: broker.deliveries,
       checkCallbackUrl: async (url) => {
         const verdict = await checkCallbackUrl(url, config.appCallbacks);
         return verdict.ok ? { ok: true } : verdict;
@@ -244,6 +270,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       discord,
       async start() {
         await scheduler.start();
+        await broker.start();
         await discord?.start();
         const address = await http.listen({ host: config.host, port: config.port });
         logger.info({ address, version: SWITCHBOARD_VERSION }, 'switchboard is listening');
@@ -257,6 +284,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           await discord?.close();
           guardrails?.detach();
           for (const module of modules) await module.stop?.();
+          await broker.stop();
           await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
           await limiter.close();
           await database.close();

@@ -41,6 +41,8 @@ function newSigningSecret(): string {
 export class AppRegistry {
   readonly #repository: AppRepository;
   readonly #secrets: SecretBox;
+  /** Told after every change, so that the routing directory reloads. */
+  onChange: () => Promise<void> = async () => undefined;
 
   constructor(repository: AppRepository, secrets: SecretBox) {
     this.#repository = repository;
@@ -64,6 +66,7 @@ export class AppRegistry {
       hashAppToken(token),
     );
     if (!created) return { ok: false, reason: 'id_taken' };
+    await this.onChange();
     const app = await this.#repository.get(input.id);
     return { ok: true, app: this.view(app!, now), token, signingSecret };
   }
@@ -78,17 +81,21 @@ export class AppRegistry {
 
   async update(id: string, changes: AppChanges, now = Date.now()): Promise<AppView | undefined> {
     const app = await this.#repository.update(id, changes, now);
+    await this.onChange();
     return app ? this.view(app, now) : undefined;
   }
 
-  delete(id: string): Promise<boolean> {
-    return this.#repository.delete(id);
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.#repository.delete(id);
+    await this.onChange();
+    return deleted;
   }
 
   /** A new secret, shown once; the previous one keeps signing for the grace period. */
   async rotateSecret(id: string, now = Date.now()): Promise<string | undefined> {
     const secret = newSigningSecret();
     const rotated = await this.#repository.rotateSecret(id, (appId) => this.#seal(secret, appId, 'signing_secret'), now + SECRET_ROTATION_GRACE_MS, now);
+    await this.onChange();
     return rotated ? secret : undefined;
   }
 
@@ -102,6 +109,7 @@ export class AppRegistry {
 
   async heartbeat(id: string, now = Date.now()): Promise<AppView | undefined> {
     await this.#repository.recordHeartbeat(id, now);
+    await this.onChange();
     const app = await this.#repository.get(id);
     return app ? this.view(app, now) : undefined;
   }

@@ -21,6 +21,8 @@ export type WebhookSend = {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  /** How much of the answer's body to keep (default 512 bytes, enough for the attempt log). */
+  keepBytes?: number;
 };
 
 export type WebhookAnswer = { status: number; /** The start of the answer's body, for the attempt log. */ bodyExcerpt: string };
@@ -69,15 +71,16 @@ export const pinnedHttpTransport: WebhookTransport = (request) =>
         const chunks: Buffer[] = [];
         let kept = 0;
         let ended = false;
+        const keep = request.keepBytes ?? EXCERPT_BYTES;
         response.on('data', (chunk: Buffer) => {
-          if (kept < EXCERPT_BYTES) {
+          if (kept < keep) {
             chunks.push(chunk);
             kept += chunk.length;
           }
         });
         response.on('end', () => {
           ended = true;
-          resolve({ status: response.statusCode ?? 0, bodyExcerpt: Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8') });
+          resolve({ status: response.statusCode ?? 0, bodyExcerpt: Buffer.concat(chunks).subarray(0, keep).toString('utf8') });
         });
         response.on('error', (error) => reject(signal.aborted ? timedOut() : error));
         response.on('close', () => {

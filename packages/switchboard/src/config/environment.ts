@@ -125,6 +125,16 @@ export const environmentVariables = {
     default: 'false',
     schema: booleanFlag,
   },
+  WEBHOOK_RETRY_SCALE: {
+    description: 'Multiplies the webhook retry schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). Only tests shrink it.',
+    example: '0.001',
+    default: '1',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number above 0 and at most 1')
+      .transform(Number)
+      .pipe(z.number().gt(0, 'must be above 0').max(1, 'must be at most 1')),
+  },
   APP_INACTIVE_DAYS: {
     description: 'Apps that send no heartbeat for this many days are unregistered.',
     example: '30',
@@ -261,6 +271,7 @@ export type Config = {
   encryptionKeys: EncryptionKey[] | undefined;
   appCallbacks: { allowLoopback: boolean; allowPrivate: boolean };
   appInactiveDays: number;
+  webhookRetryScale: number;
 };
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]. */
@@ -341,6 +352,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       healthMaxLatencyMs: values.HEALTH_MAX_LATENCY_MS as number,
       appCallbacks: { allowLoopback: values.APP_CALLBACKS_ALLOW_LOOPBACK as boolean, allowPrivate: values.APP_CALLBACKS_ALLOW_PRIVATE as boolean },
       appInactiveDays: values.APP_INACTIVE_DAYS as number,
+      webhookRetryScale: values.WEBHOOK_RETRY_SCALE as number,
       encryptionKeys: values.ENCRYPTION_KEYS === undefined ? undefined : parseEncryptionKeys(values.ENCRYPTION_KEYS as string),
       userRateLimit: { burst: values.USER_RATE_LIMIT_BURST as number, perMinute: values.USER_RATE_LIMIT_PER_MINUTE as number },
     },

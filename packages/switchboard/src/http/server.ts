@@ -17,6 +17,10 @@ import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
 import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { appRoutes } from './routes/app-routes.ts';
+import { appMessageRoutes } from './routes/app-message-routes.ts';
+import { appDeliveryRoutes } from './routes/app-delivery-routes.ts';
+import type { AppMessenger } from '../broker/app-messenger.ts';
+import type { DeliveryService } from '../broker/delivery-service.ts';
 import type { AppRegistry, CallbackUrlCheck } from '../broker/app-registry.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { httpMetricsHook, metricsRoutes } from './routes/metrics-routes.ts';
@@ -41,6 +45,8 @@ export type HttpServerOptions = {
   /** Finds the app an app token belongs to. */
   appTokens: AppTokenLookup;
   apps: AppRegistry;
+  messenger: AppMessenger;
+  deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
 };
 
@@ -103,6 +109,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   jobRoutes(app, options.jobs);
   botRoutes(app, options.bot);
   appRoutes(app, { apps: options.apps, checkCallbackUrl: options.checkCallbackUrl });
+  appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
+  appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);
   await app.ready();
   return app;

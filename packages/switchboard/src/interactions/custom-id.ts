@@ -24,6 +24,12 @@ export function appIdOfOwner(owner: string): string | null {
   return owner.startsWith(APP_OWNER_PREFIX) && owner.length > APP_OWNER_PREFIX.length ? owner.slice(APP_OWNER_PREFIX.length) : null;
 }
 
+/** The app a custom_id belongs to (`app.<id>:<the app's own id>`), or null. The app's own part is free-form. */
+export function appIdOfCustomId(customId: string): string | null {
+  const end = customId.indexOf(SEPARATOR);
+  return end > 0 ? appIdOfOwner(customId.slice(0, end)) : null;
+}
+
 /** Why `parts` cannot form a custom_id, or null when they can. */
 function problemWith(owner: string, action: string, args: readonly string[]): string | null {
   if (owner === '') return 'the owner is empty';

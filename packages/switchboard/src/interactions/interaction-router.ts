@@ -16,7 +16,7 @@ import { deprecationNotice, type VersionedCommand } from '../discord/command-ver
 import { discordErrorReply, newReferenceId, restFailureFromError } from '../discord/discord-error-reply.ts';
 import type { HubModule, ModuleContext } from '../modules/hub-module.ts';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
-import { parseCustomId } from './custom-id.ts';
+import { appIdOfCustomId, parseCustomId } from './custom-id.ts';
 import { classifyInteraction, interactionSubject, interactionUserId, type ClassifiedInteraction, type InteractionKind } from './interaction-kind.ts';
 import {
   NOTHING_TO_SAY_MESSAGE,
@@ -60,6 +60,8 @@ export type InteractionRouterOptions = {
   now?: () => number;
   /** When to defer, counted from the interaction's creation; defaults to the deadline less the margin. */
   autoDeferAfterMs?: number;
+  /** The module that handles outside apps' components (`app.<id>:…`); it gets the app id as the route's action. */
+  appInteractionsModule?: string;
 };
 
 export type InteractionOutcome = {
@@ -103,6 +105,8 @@ export class InteractionRouter {
   readonly #contexts = new Map<string, ModuleContext>();
   readonly #inFlight = new Set<Promise<InteractionOutcome>>();
 
+  readonly #appInteractionsModule: string | undefined;
+
   constructor(options: InteractionRouterOptions) {
     this.#api = options.api;
     this.#logger = options.logger;
@@ -111,6 +115,7 @@ export class InteractionRouter {
     this.#observer = options.observer ?? {};
     this.#now = options.now ?? Date.now;
     this.#autoDeferAfterMs = options.autoDeferAfterMs ?? INTERACTION_RESPONSE_DEADLINE_MS - AUTO_DEFER_MARGIN_MS;
+    this.#appInteractionsModule = options.appInteractionsModule;
     this.#contextFor = options.contextFor ?? ((module) => ({ api: this.#api, logger: this.#logger.child({ module: module.name }) }));
     // Mistakes here are the hub's own bugs; failing at construction names them before any user meets them.
     for (const module of options.modules) {
@@ -264,9 +269,17 @@ export class InteractionRouter {
       case 'component':
       case 'modal': {
         const unknown = classified.kind === 'component' ? unknownComponentMessage() : unknownModalMessage();
-        const parsed = parseCustomId(classified.interaction.data.custom_id);
+        const customId = classified.interaction.data.custom_id;
+        const appId = appIdOfCustomId(customId);
+        if (appId !== null) {
+          // An outside app's id is free-form after its prefix, so it is not parsed further here.
+          const broker = this.#appInteractionsModule ? this.#modules.get(this.#appInteractionsModule) : undefined;
+          const handlesApp = classified.kind === 'component' ? broker?.onComponent : broker?.onModalSubmit;
+          if (!broker || !handlesApp) return { found: false, message: unknown };
+          return { found: true, module: broker, command: null, route: { action: appId, args: [] } };
+        }
+        const parsed = parseCustomId(customId);
         if (!parsed.ok) return { found: false, message: unknown };
-        // Outside applications (`app.<id>`) are answered as unknown until the broker routes them.
         const module = this.#modules.get(parsed.owner);
         const handles = classified.kind === 'component' ? module?.onComponent : module?.onModalSubmit;
         if (!module || !handles) return { found: false, message: unknown };

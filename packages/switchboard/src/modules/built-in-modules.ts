@@ -11,8 +11,10 @@ export type BuiltInModuleContext = {
   /** Every registered command, for /help. */
   commands: () => readonly VersionedCommand[];
   status: () => BotStatus;
+  /** The broker's module (routing for outside apps), built with the broker. */
+  broker: HubModule;
 };
 
 export function builtInModules(context: BuiltInModuleContext): HubModule[] {
-  return [createCoreModule({ commands: () => [...context.commands()], status: context.status })];
+  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.broker];
 }

@@ -303,6 +303,19 @@ export class WebhookRepository {
    * Records an attempt and its outcome, releasing the lease — only while `owner` still holds it. False
    * when the lease was lost (it ran out and another worker took the delivery, or the event was deleted).
    */
+  /**
+   * Takes the lease of a just-enqueued delivery for an attempt made at once (an interaction forwarded with
+   * a short budget), in the same transaction as the enqueue, so that no worker claims it meanwhile.
+   */
+  async leaseNow(trx: Kysely<Tables>, deliveryId: string, owner: string, leaseUntil: number): Promise<void> {
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ status: 'delivering', lease_owner: owner, lease_expires_at: leaseUntil, next_attempt_at: leaseUntil })
+      .where('id', '=', deliveryId)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
   async finishAttempt(input: FinishAttemptInput): Promise<boolean> {
     const { outcome } = input;
     const finishedAt = input.startedAt + input.durationMs;

@@ -1,0 +1,160 @@
+/**
+ * The broker as a module of the hub: it hands an app the clicks and modal submissions on its messages
+ * (forwarded at once with a ~2 s budget; answered with the app's own response when it gives one in time,
+ * deferred otherwise so that the app follows up), the reactions on its messages, and the messages of the
+ * channels it subscribed to. Everything handed over is written to the outbox first.
+ */
+import {
+  GatewayIntentBits,
+  InteractionResponseType,
+  PermissionFlagsBits,
+  type APIInteractionResponse,
+  type APIMessageComponentInteraction,
+  type APIModalSubmitInteraction,
+  type GatewayDispatchPayload,
+} from 'discord-api-types/v10';
+import { INTERACTION_RESPONSE_DEADLINE_MS } from 'discord-limits';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { snowflakeTimestamp } from '../interactions/snowflake-time.ts';
+import type { InteractionResponder } from '../interactions/interaction-responder.ts';
+import type { HubModule } from '../modules/hub-module.ts';
+import type { AppRepository } from '../storage/app-repository.ts';
+import type { Tables } from '../storage/schema.ts';
+import { enqueueEvent } from '../storage/webhook-repository.ts';
+import { namespaceComponents, stripComponents } from './app-components.ts';
+import type { AppDirectory } from './app-directory.ts';
+import type { AppMessenger } from './app-messenger.ts';
+import type { DirectDelivery } from './direct-delivery.ts';
+import { newEventId, type WebhookEventType } from './webhook-event.ts';
+
+export const BROKER_MODULE_NAME = 'apps';
+
+/** How long an app has to answer a click in its HTTP response before the hub defers for it. */
+export const APP_INTERACTION_BUDGET_MS = 2_000;
+
+export type BrokerModuleOptions = {
+  db: Kysely<Tables>;
+  directory: AppDirectory;
+  ownership: AppRepository;
+  direct: DirectDelivery;
+  messenger: AppMessenger;
+  logger: Logger;
+  botUserId: () => string | undefined;
+  budgetMs?: number;
+};
+
+/** The app's answer in its HTTP response, if it is an interaction response the hub can use. */
+function usableResponse(body: string): APIInteractionResponse | null {
+  if (!body.trim()) return null;
+  try {
+    const parsed = JSON.parse(body) as { type?: unknown };
+    const allowed: unknown[] = [
+      InteractionResponseType.ChannelMessageWithSource,
+      InteractionResponseType.DeferredMessageUpdate,
+      InteractionResponseType.UpdateMessage,
+      InteractionResponseType.Modal,
+    ];
+    return allowed.includes(parsed.type) ? (parsed as APIInteractionResponse) : null;
+  } catch {
+    return null; // not JSON: the app only acknowledged; it follows up later
+  }
+}
+
+async function answerWith(response: APIInteractionResponse, appId: string, reply: InteractionResponder): Promise<void> {
+  const data = 'data' in response && response.data ? namespaceComponents(response.data, appId) : undefined;
+  switch (response.type) {
+    case InteractionResponseType.ChannelMessageWithSource:
+      return reply.reply((data ?? {}) as Parameters<InteractionResponder['reply']>[0]);
+    case InteractionResponseType.UpdateMessage:
+      return reply.update((data ?? {}) as Parameters<InteractionResponder['update']>[0]);
+    case InteractionResponseType.Modal:
+      return reply.showModal(data as Parameters<InteractionResponder['showModal']>[0]);
+    default:
+      return reply.deferUpdate();
+  }
+}
+
+/** What the broker declares (for the intent check and `switchboard doctor`), without its handlers. */
+export const BROKER_MODULE_DECLARATION: HubModule = {
+  name: BROKER_MODULE_NAME,
+  description: 'Routes Discord events to registered apps and lets them post through the bot',
+  intents: [GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+  permissions: [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.ReadMessageHistory],
+};
+
+export function createBrokerModule(options: BrokerModuleOptions): HubModule {
+  const { directory, ownership, direct, messenger, logger, db } = options;
+  const budget = options.budgetMs ?? APP_INTERACTION_BUDGET_MS;
+
+  async function forwardInteraction(
+    type: Extract<WebhookEventType, 'interaction.component' | 'interaction.modal'>,
+    interaction: APIMessageComponentInteraction | APIModalSubmitInteraction,
+    appId: string,
+    reply: InteractionResponder,
+  ): Promise<void> {
+    const app = directory.get(appId);
+    if (!app || !app.events.includes(type)) {
+      await reply.replyEphemeral('This button belongs to an app that is no longer connected to this bot.');
+      return;
+    }
+    messenger.handOver(app.id, interaction.token);
+    const created = snowflakeTimestamp(interaction.id) ?? Date.now();
+    const data = { interaction: stripComponents(interaction, app.id), respondBy: new Date(created + INTERACTION_RESPONSE_DEADLINE_MS).toISOString() };
+    const result = await direct.send(app, { type, guildId: interaction.guild_id ?? null, data }, budget);
+    const response = result.answered ? usableResponse(result.body) : null;
+    if (response) return answerWith(response, app.id, reply);
+    // No usable answer in time: acknowledge without changing anything; the app follows up through the hub.
+    await reply.deferUpdate();
+  }
+
+  async function enqueueFor(appIds: string[], type: WebhookEventType, guildId: string | null, data: unknown): Promise<void> {
+    if (appIds.length === 0) return;
+    const now = Date.now();
+    await db.transaction().execute(async (trx) => {
+      for (const appId of appIds) await enqueueEvent(trx, { id: newEventId(), appId, type, guildId, payload: data, now });
+    });
+  }
+
+  return {
+    ...BROKER_MODULE_DECLARATION,
+
+    onComponent: (interaction, route, reply) => forwardInteraction('interaction.component', interaction, route.action, reply),
+    onModalSubmit: (interaction, route, reply) => forwardInteraction('interaction.modal', interaction, route.action, reply),
+
+    async onDispatch(event: GatewayDispatchPayload) {
+      switch (event.t) {
+        case 'MESSAGE_CREATE': {
+          const message = event.d;
+          if (message.author.bot || message.webhook_id) return;
+          const guildId = message.guild_id ?? null;
+          const apps = directory
+            .subscribersOf(message.channel_id)
+            .filter((app) => app.events.includes('message.create') && guildId !== null && app.guilds.includes(guildId));
+          await enqueueFor(apps.map((a) => a.id), 'message.create', guildId, message);
+          return;
+        }
+        case 'MESSAGE_REACTION_ADD':
+        case 'MESSAGE_REACTION_REMOVE': {
+          if (event.d.user_id === options.botUserId()) return;
+          const owner = await ownership.messageOwner(event.d.message_id);
+          const app = owner ? directory.get(owner.appId) : undefined;
+          const type = event.t === 'MESSAGE_REACTION_ADD' ? 'reaction.add' : 'reaction.remove';
+          if (!app || !app.events.includes(type)) return;
+          await enqueueFor([app.id], type, event.d.guild_id ?? null, event.d);
+          return;
+        }
+        case 'MESSAGE_DELETE':
+          await ownership.forgetMessage(event.d.id);
+          return;
+        default:
+          return;
+      }
+    },
+
+    async stop() {
+      directory.stop();
+      logger.debug('broker stopped');
+    },
+  };
+}
