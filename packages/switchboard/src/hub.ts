@@ -136,6 +136,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       },
       applicationId: () => discord?.application?.id ?? '',
       botUserId: () => botUserId,
+      rateLimiter,
+      userRateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
     });
     apps.onChange = () => broker.appsChanged();
     for (const job of broker.jobs) scheduler.register(job);
@@ -159,6 +161,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       broker.channels.observe(payload);
       if (payload.t === 'READY') botUserId = payload.d.user.id;
       if (payload.t === 'INTERACTION_CREATE') {
+        const user = payload.d.member?.user ?? payload.d.user;
+        if (user) metrics.recordUserActivity(user.id);
         void router?.handle(payload.d, { receivedAt: Date.now() });
         return;
       }

@@ -73,6 +73,7 @@ export class HubMetrics {
   private readonly gatewayConnected: Gauge;
   private readonly gatewayLatency: Gauge<'shard'>;
   private readonly gatewayState: Gauge<'shard' | 'state'>;
+  private readonly gatewayTransitions: Counter<'to'>;
   private readonly identifyRemaining: Gauge;
   private readonly jobRuns: Counter<'job' | 'outcome'>;
   private readonly jobRunSeconds: Histogram<'job'>;
@@ -153,6 +154,12 @@ export class HubMetrics {
       name: 'switchboard_gateway_state',
       help: "The gateway connection's state by shard: 1 for the current state, 0 for states it was in before.",
       labelNames: ['shard', 'state'],
+      registers,
+    });
+    this.gatewayTransitions = new Counter({
+      name: 'switchboard_gateway_transitions_total',
+      help: 'Gateway state changes, by the state entered.',
+      labelNames: ['to'],
       registers,
     });
     this.identifyRemaining = new Gauge({
@@ -278,6 +285,7 @@ export class HubMetrics {
     const label = String(shard);
     const previous = this.shardStates.get(label);
     if (previous !== undefined && previous !== state) this.gatewayState.set({ shard: label, state: previous }, 0);
+    if (previous !== state) this.gatewayTransitions.inc({ to: state });
     this.shardStates.set(label, state);
     this.gatewayState.set({ shard: label, state }, 1);
   }

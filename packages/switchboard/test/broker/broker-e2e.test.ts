@@ -66,7 +66,7 @@ describeEachDatabase('broker end to end', ({ it, open }) => {
     hubUrl = (await hub.start()).replace('[::1]', '127.0.0.1');
     await eventually(() => hub.discord!.status().ready, 'the hub is connected');
     quick = (await registerTracker('quick', { announcements: sim.demo.channels.announcements! })).tracker;
-    slow = (await registerTracker('slow', { announcements: sim.demo.channels.events!, subscribedChannels: [sim.demo.channels.general!], slowClicksMs: 3_500 })).tracker;
+    slow = (await registerTracker('slow', { announcements: sim.demo.channels.events!, subscribedChannels: [sim.demo.channels.general!], slowClicksMs: 5_000 })).tracker;
     await eventually(async () => (await quick.client.get()).status === 'online' && (await slow.client.get()).status === 'online', 'both apps online');
   });
 
