@@ -136,8 +136,6 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       },
       applicationId: () => discord?.application?.id ?? '',
       botUserId: () => botUserId,
-      rateLimiter,
-      userRateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
     });
     apps.onChange = () => broker.appsChanged();
     for (const job of broker.jobs) scheduler.register(job);
