@@ -5,7 +5,6 @@
  * never see commands flicker. Problems Discord would reject stop the start with every problem listed.
  */
 import type { API } from '@discordjs/core';
-import type { HubModule } from '../modules/hub-module.ts';
 import type { CommandRegistration, CommandRegistrationRepository } from '../storage/command-registration-repository.ts';
 import { commandSetHash, validateCommandSet, type CommandProblem, type VersionedCommand } from './command-versioning.ts';
 
@@ -24,7 +23,10 @@ export class InvalidCommandSetError extends Error {
 }
 
 /** Every command of the given modules, in module order. */
-export function collectCommands(modules: readonly HubModule[]): VersionedCommand[] {
+/** What registration needs to know of a module (a hub module has it). */
+export type CommandSource = { readonly name: string; readonly commands?: readonly VersionedCommand[] };
+
+export function collectCommands(modules: readonly CommandSource[]): VersionedCommand[] {
   return modules.flatMap((module) => [...(module.commands ?? [])]);
 }
 
@@ -45,7 +47,7 @@ export type RegisterCommandsOptions = {
   api: API;
   applicationId: string;
   /** The enabled modules; disabled ones' commands are not registered. */
-  modules: readonly HubModule[];
+  modules: readonly CommandSource[];
   repository: CommandRegistrationRepository;
   /** Register in this one server instead of globally (they appear at once there; global ones can lag). */
   developmentGuildId?: string | null;

@@ -9,7 +9,6 @@ import { DiscordAPIError } from '@discordjs/rest';
 import { GuardedRest } from './guarded-rest.ts';
 import { GatewayIntentBits, type APIApplication, type GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
-import type { HubModule } from '../modules/hub-module.ts';
 import { backoffDelay } from './backoff.ts';
 import type { BotStatus, ModuleStatus } from './bot-status.ts';
 import type { ConnectionState, ConnectionStatus } from './connection-state.ts';
@@ -17,12 +16,12 @@ import { GatewaySupervisor } from './gateway/gateway-supervisor.ts';
 import { HealthMonitor } from './gateway/health-monitor.ts';
 import { IdentifyGate } from './gateway/identify-gate.ts';
 import { MemorySessionStore, type SessionStore } from './gateway/session-store.ts';
-import { decideIntents } from './intents.ts';
+import { decideIntents, type IntentNeeds } from './intents.ts';
 
-export type DiscordRuntimeOptions = {
+export type DiscordRuntimeOptions<M extends IntentNeeds> = {
   token: string;
   apiUrl: string;
-  modules: readonly HubModule[];
+  modules: readonly M[];
   shardCount?: number;
   shardIds?: number[];
   reconnect: { baseMs: number; capMs: number; maxConsecutiveFailures: number };
@@ -33,7 +32,7 @@ export type DiscordRuntimeOptions = {
   onDispatch(shardId: number, payload: GatewayDispatchPayload): void;
   onTransition?(shardId: number, from: ConnectionState, to: ConnectionState): void;
   /** Called once the application and the enabled modules are known, before the gateway connects (command registration). */
-  onPreflight?(application: APIApplication, enabledModules: readonly HubModule[]): Promise<void>;
+  onPreflight?(application: APIApplication, enabledModules: readonly M[]): Promise<void>;
   random?: () => number;
 };
 
@@ -42,16 +41,17 @@ export class FatalStartError extends Error {}
 
 const STATE_SEVERITY: ConnectionStatus[] = ['ready', 'starting', 'connecting', 'resuming', 'reconnecting', 'stopped', 'failed'];
 
-export class DiscordRuntime {
+/** Generic over the modules it is given, so that this facade never depends on what a module is beyond its intents. */
+export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
   readonly rest: GuardedRest;
   readonly api: API;
-  readonly #options: DiscordRuntimeOptions;
+  readonly #options: DiscordRuntimeOptions<M>;
   readonly #sessions: SessionStore;
   #supervisor: GatewaySupervisor | undefined;
   #health: HealthMonitor | undefined;
   #application: APIApplication | undefined;
   #moduleStatus: ModuleStatus[];
-  #enabledModules: HubModule[] = [];
+  #enabledModules: M[] = [];
   #preflightError: string | null = null;
   #preflightState: ConnectionStatus = 'stopped';
   #preflightTimer: NodeJS.Timeout | undefined;
@@ -59,7 +59,7 @@ export class DiscordRuntime {
   #startedAt: number | null = null;
   #running = false;
 
-  constructor(options: DiscordRuntimeOptions) {
+  constructor(options: DiscordRuntimeOptions<M>) {
     this.#options = options;
     this.#sessions = options.sessions ?? new MemorySessionStore();
     this.rest = new GuardedRest({ version: '10', api: options.apiUrl, timeout: 10_000, retries: 2 }).setToken(options.token) as GuardedRest;
@@ -72,7 +72,7 @@ export class DiscordRuntime {
   }
 
   /** The modules that may run with the application's intents (all of them until the preflight says otherwise). */
-  get enabledModules(): readonly HubModule[] {
+  get enabledModules(): readonly M[] {
     return this.#supervisor ? this.#enabledModules : this.#options.modules;
   }
 

@@ -5,7 +5,6 @@
  * for it anyway would only get the connection closed with 4014.
  */
 import { ApplicationFlags, GatewayIntentBits } from 'discord-api-types/v10';
-import type { HubModule } from '../modules/hub-module.ts';
 
 type Privileged = { intent: GatewayIntentBits; flags: number; name: string };
 
@@ -27,10 +26,13 @@ export const PRIVILEGED_INTENTS: readonly Privileged[] = [
   },
 ];
 
-export type IntentDecision = {
+/** What the intent check needs to know of a module (a hub module has all of it). */
+export type IntentNeeds = { readonly name: string; readonly intents: readonly GatewayIntentBits[]; readonly essential?: boolean };
+
+export type IntentDecision<M extends IntentNeeds = IntentNeeds> = {
   intents: number;
-  enabled: HubModule[];
-  disabled: { module: HubModule; reason: string }[];
+  enabled: M[];
+  disabled: { module: M; reason: string }[];
   /** Set when an essential module cannot run: the hub must not start. */
   fatal: string | null;
 };
@@ -45,9 +47,9 @@ function advice(missing: string[]): string {
   return `needs the ${list} intent${missing.length > 1 ? 's' : ''}: enable ${missing.length > 1 ? 'them' : 'it'} for this application in the Developer Portal (Bot → Privileged Gateway Intents), then restart`;
 }
 
-export function decideIntents(modules: readonly HubModule[], applicationFlags: number): IntentDecision {
-  const enabled: HubModule[] = [];
-  const disabled: IntentDecision['disabled'] = [];
+export function decideIntents<M extends IntentNeeds>(modules: readonly M[], applicationFlags: number): IntentDecision<M> {
+  const enabled: M[] = [];
+  const disabled: IntentDecision<M>['disabled'] = [];
   const fatal: string[] = [];
   for (const module of modules) {
     const missing = missingPrivilegedIntents(module.intents, applicationFlags);

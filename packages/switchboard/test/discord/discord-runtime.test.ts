@@ -13,7 +13,7 @@ const reader: HubModule = {
   intents: [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
 };
 
-function runtimeFor(sim: TestSimulator, overrides: Partial<DiscordRuntimeOptions> = {}) {
+function runtimeFor(sim: TestSimulator, overrides: Partial<DiscordRuntimeOptions<HubModule>> = {}) {
   const events: GatewayDispatchPayload[] = [];
   const runtime = new DiscordRuntime({
     token: SIM_BOT_TOKEN,
