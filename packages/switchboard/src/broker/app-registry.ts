@@ -13,15 +13,7 @@ import { appLiveness, type AppLiveness } from './app-status.ts';
 export const APP_TOKEN_PREFIX = 'sba_';
 export const SECRET_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
 
-export type AppInput = {
-  id: string;
-  name: string;
-  callbackUrl: string;
-  events: string[];
-  guilds: string[];
-  subscribedChannels: string[];
-  channels: Record<string, string>;
-};
+export type AppInput = Pick<AppRecord, 'id' | 'name' | 'callbackUrl' | 'events' | 'guilds' | 'subscribedChannels' | 'channels'>;
 
 export type AppView = Omit<AppRecord, 'signingSecret' | 'previousSigningSecret'> & { status: AppLiveness };
 
