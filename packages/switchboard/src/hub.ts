@@ -8,13 +8,13 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config/environment.ts';
 import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
 import type { BotStatus } from './discord/bot-status.ts';
-import type { GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { HubModule } from './modules/hub-module.ts';
 import { builtInModules } from './modules/built-in-modules.ts';
 import { InteractionRouter } from './interactions/interaction-router.ts';
 import { InvalidCommandSetError, registerCommands } from './discord/command-registry.ts';
 import { CommandRegistrationRepository } from './storage/command-registration-repository.ts';
 import { createHttpServer } from './http/server.ts';
+import { EventRouter } from './events/event-router.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { RestGuardrails } from './discord/rest-guardrails.ts';
 import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
@@ -120,7 +120,6 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const discordLogger = logger.child({ component: 'discord' });
     const botStatus = () => discord?.status() ?? NO_DISCORD_STATUS(SWITCHBOARD_VERSION);
     let router: InteractionRouter | undefined;
-    let botUserId: string | undefined;
     const broker = createBroker({
       database,
       secrets,
@@ -135,7 +134,9 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         return discord.api;
       },
       applicationId: () => discord?.application?.id ?? '',
-      botUserId: () => botUserId,
+      botUserId: () => events.botUserId,
+      rateLimiter,
+      userRateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
     });
     apps.onChange = () => broker.appsChanged();
     for (const job of broker.jobs) scheduler.register(job);
@@ -154,27 +155,14 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           onError: (type) => metrics.recordError(`interaction_${type}`),
         },
       });
-    const dispatch = (shardId: number, payload: GatewayDispatchPayload) => {
-      metrics.recordGatewayEvent(payload.t);
-      broker.channels.observe(payload);
-      if (payload.t === 'READY') botUserId = payload.d.user.id;
-      if (payload.t === 'INTERACTION_CREATE') {
-        const user = payload.d.member?.user ?? payload.d.user;
-        if (user) metrics.recordUserActivity(user.id);
-        void router?.handle(payload.d, { receivedAt: Date.now() });
-        return;
-      }
-      if (payload.t === 'MESSAGE_CREATE') {
-        metrics.recordMessage();
-        metrics.recordUserActivity(payload.d.author.id);
-      }
-      for (const module of discord?.enabledModules ?? []) {
-        if (!module.onDispatch) continue;
-        module.onDispatch(payload, { api: discord!.api, logger: discordLogger.child({ module: module.name }) }).catch((error: unknown) =>
-          discordLogger.error({ err: error, module: module.name, event: payload.t, shard: shardId }, 'a module failed to handle an event'),
-        );
-      }
-    };
+    const events = new EventRouter({
+      metrics,
+      logger: discordLogger,
+      channels: broker.channels,
+      interactions: () => router,
+      modules: () => discord?.enabledModules ?? [],
+      context: (module) => ({ api: discord!.api, logger: discordLogger.child({ module: module.name }) }),
+    });
     const discord =
       options.discord === false || !config.discordToken
         ? undefined
@@ -188,7 +176,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
             health: { intervalMs: config.healthCheckIntervalMs, maxLatencyMs: config.healthMaxLatencyMs },
             version: SWITCHBOARD_VERSION,
             logger: discordLogger,
-            onDispatch: dispatch,
+            onDispatch: (shardId, payload) => events.dispatch(shardId, payload),
             onPreflight: async (application, enabled) => {
               router = buildRouter(discord!.api, enabled);
               try {

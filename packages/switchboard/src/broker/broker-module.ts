@@ -2,7 +2,8 @@
  * The broker as a module of the hub: it hands an app the clicks and modal submissions on its messages
  * (forwarded at once with a ~2 s budget; answered with the app's own response when it gives one in time,
  * deferred otherwise so that the app follows up), the reactions on its messages, and the messages of the
- * channels it subscribed to. Everything handed over is written to the outbox first.
+ * channels it subscribed to. Everything handed over is written to the outbox first. Messages for the
+ * assistant go through the assistant relay, and `/clear` starts a new conversation with it.
  */
 import {
   GatewayIntentBits,
@@ -18,6 +19,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { snowflakeTimestamp } from '../interactions/snowflake-time.ts';
 import type { InteractionResponder } from '../interactions/interaction-responder.ts';
+import type { VersionedCommand } from '../discord/command-versioning.ts';
 import type { HubModule } from '../modules/hub-module.ts';
 import type { AppRepository } from '../storage/app-repository.ts';
 import type { Tables } from '../storage/schema.ts';
@@ -25,6 +27,7 @@ import { enqueueEvent } from '../storage/webhook-repository.ts';
 import { namespaceComponents, stripComponents } from './app-components.ts';
 import type { AppDirectory } from './app-directory.ts';
 import type { AppMessenger } from './app-messenger.ts';
+import type { AssistantRelay } from './assistant-relay.ts';
 import type { DirectDelivery } from './direct-delivery.ts';
 import { newEventId, type WebhookEventType } from './webhook-event.ts';
 
@@ -33,12 +36,20 @@ export const BROKER_MODULE_NAME = 'apps';
 /** How long an app has to answer a click in its HTTP response before the hub defers for it. */
 export const APP_INTERACTION_BUDGET_MS = 2_000;
 
+/** `/clear`: starts a new conversation with the assistant in this channel. */
+export const CLEAR_COMMAND: VersionedCommand = {
+  definition: { name: 'clear', description: 'Starts a new conversation with the assistant in this channel' },
+  version: '1.0.0',
+  module: BROKER_MODULE_NAME,
+};
+
 export type BrokerModuleOptions = {
   db: Kysely<Tables>;
   directory: AppDirectory;
   ownership: AppRepository;
   direct: DirectDelivery;
   messenger: AppMessenger;
+  relay: AssistantRelay;
   logger: Logger;
   botUserId: () => string | undefined;
   budgetMs?: number;
@@ -81,10 +92,11 @@ export const BROKER_MODULE_DECLARATION: HubModule = {
   description: 'Routes Discord events to registered apps and lets them post through the bot',
   intents: [GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
   permissions: [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.ReadMessageHistory],
+  commands: [CLEAR_COMMAND],
 };
 
 export function createBrokerModule(options: BrokerModuleOptions): HubModule {
-  const { directory, ownership, direct, messenger, logger, db } = options;
+  const { directory, ownership, direct, messenger, relay, logger, db } = options;
   const budget = options.budgetMs ?? APP_INTERACTION_BUDGET_MS;
 
   async function forwardInteraction(
@@ -122,6 +134,11 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
     onComponent: (interaction, route, reply) => forwardInteraction('interaction.component', interaction, route.action, reply),
     onModalSubmit: (interaction, route, reply) => forwardInteraction('interaction.modal', interaction, route.action, reply),
 
+    async onCommand(interaction, reply) {
+      if (interaction.data.name !== CLEAR_COMMAND.definition.name) throw new Error(`the broker has no /${interaction.data.name} command`);
+      await relay.clear(interaction, reply);
+    },
+
     async onDispatch(event: GatewayDispatchPayload) {
       switch (event.t) {
         case 'MESSAGE_CREATE': {
@@ -131,7 +148,7 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
           const apps = directory
             .subscribersOf(message.channel_id)
             .filter((app) => app.events.includes('message.create') && guildId !== null && app.guilds.includes(guildId));
-          await enqueueFor(apps.map((a) => a.id), 'message.create', guildId, message);
+          await Promise.all([enqueueFor(apps.map((a) => a.id), 'message.create', guildId, message), relay.handle(message)]);
           return;
         }
         case 'MESSAGE_REACTION_ADD':

@@ -1,6 +1,7 @@
 /**
  * Puts the broker together: the outbox and its delivery workers, the in-memory app directory, the channel
- * directory, what apps do through the hub, the direct path for interactions, and the broker's module.
+ * directory, what apps do through the hub, the direct path for interactions and assistant messages, the
+ * assistant relay, and the broker's module.
  */
 import type { API } from '@discordjs/core';
 import type { Logger } from 'pino';
@@ -11,9 +12,12 @@ import type { Database } from '../storage/database.ts';
 import { WebhookRepository } from '../storage/webhook-repository.ts';
 import { ChannelDirectory } from '../discord/channel-directory.ts';
 import type { HubModule } from '../modules/hub-module.ts';
+import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
+import { ConversationRepository, conversationRetentionJob } from '../storage/conversation-repository.ts';
 import { AppDirectory } from './app-directory.ts';
 import { AppMessenger } from './app-messenger.ts';
 import type { AppRegistry } from './app-registry.ts';
+import { AssistantRelay } from './assistant-relay.ts';
 import { APP_OFFLINE_AFTER_MS } from './app-status.ts';
 import { createBrokerModule } from './broker-module.ts';
 import { DeliveryService, eventRetentionJob } from './delivery-service.ts';
@@ -34,6 +38,9 @@ export type BrokerOptions = {
   api: () => API;
   applicationId: () => string;
   botUserId: () => string | undefined;
+  /** The hub's per-user limiter and rule; relayed assistant messages count against it (key `relay:<userId>`). */
+  rateLimiter: RateLimiter;
+  userRateLimit: RateLimitRule;
 };
 
 export type Broker = {
@@ -72,12 +79,26 @@ export function createBroker(options: BrokerOptions): Broker {
     instanceId: options.instanceId,
     logger: logger.child({ component: 'deliveries' }),
   });
+  const conversations = new ConversationRepository(database.db);
+  const relay = new AssistantRelay({
+    api: options.api,
+    db: database.db,
+    directory,
+    apps: options.appRepository,
+    conversations,
+    direct,
+    rateLimiter: options.rateLimiter,
+    rateLimit: options.userRateLimit,
+    botUserId: options.botUserId,
+    logger: logger.child({ component: 'assistant' }),
+  });
   const module = createBrokerModule({
     db: database.db,
     directory,
     ownership: options.appRepository,
     direct,
     messenger,
+    relay,
     logger: logger.child({ component: 'broker' }),
     botUserId: options.botUserId,
   });
@@ -86,7 +107,7 @@ export function createBroker(options: BrokerOptions): Broker {
     deliveries,
     messenger,
     channels,
-    jobs: [eventRetentionJob(webhooks)],
+    jobs: [eventRetentionJob(webhooks), conversationRetentionJob(conversations)],
     appsChanged: () => directory.refresh(),
     async start() {
       await directory.refresh();

@@ -102,6 +102,7 @@ export interface Tables {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  assistant_conversations: AssistantConversationsTable;
 }
 
 /** An event routed to an app; `id` is also the `webhook-id` of every attempt. */
@@ -146,4 +147,15 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
   status_code: number | null;
   error: string | null;
+}
+
+/** The user's current assistant conversation in a channel on a UTC day, once `/clear` has moved past the first. */
+export interface AssistantConversationsTable {
+  user_id: string;
+  channel_id: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  /** 2 after the first clear of the day, then 3, …; no row means 1. */
+  generation: number;
+  updated_at: number;
 }

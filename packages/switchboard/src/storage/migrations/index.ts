@@ -4,5 +4,6 @@ import { foundation } from './0001-foundation.ts';
 import { commandRegistrations } from './0002-command-registrations.ts';
 import { apps } from './0003-apps.ts';
 import { webhookOutbox } from './0004-webhook-outbox.ts';
+import { assistantConversations } from './0005-assistant-conversations.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations];
