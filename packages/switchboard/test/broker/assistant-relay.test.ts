@@ -3,7 +3,8 @@
  * real `node:http` server with the SDK's webhook handler. Each test uses its own channel and members, so
  * that the per-user budgets and the channel histories of one test never meet another's.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before } from 'node:test';
+import { describeEachDatabase } from '../support/databases.ts';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,9 +15,6 @@ import { conversationDay } from '../../src/broker/conversation-id.ts';
 import { splitMessage } from '../../src/discord/split-message.ts';
 import type { Hub } from '../../src/hub.ts';
 import { ApiTokenRepository } from '../../src/storage/api-token-repository.ts';
-import { openDatabase } from '../../src/storage/database.ts';
-import { runMigrations } from '../../src/storage/migrator.ts';
-import { tempFolder } from '../support/cli.ts';
 import { testHub } from '../support/hub.ts';
 import { eventually, SIM_BOT_TOKEN, startTestSimulator, type TestSimulator } from '../support/simulator.ts';
 
@@ -29,7 +27,7 @@ type AssistantApp = { id: string; token: string; received: Received[]; answer: A
 
 const BURST = 3;
 
-describe('assistant relay [sqlite]', () => {
+describeEachDatabase('assistant relay', ({ it, open }) => {
   let sim: TestSimulator;
   let hub: Hub;
   let admin: string;
@@ -95,8 +93,7 @@ describe('assistant relay [sqlite]', () => {
       response.end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const database = openDatabase(`sqlite:${tempFolder()}/hub.db`);
-    await runMigrations(database);
+    const database = await open();
     hub = await testHub(
       database,
       {
