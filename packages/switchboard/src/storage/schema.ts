@@ -159,3 +159,106 @@ export interface AssistantConversationsTable {
   generation: number;
   updated_at: number;
 }
+
+// ---- Support tickets (migration 0006) ----
+// Merged into `Tables` by declaration merging, so that modules append their tables here without
+// editing a line another module's change may also touch.
+
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+
+/** `open`: in the queue, nobody has it; `assigned`: a staff member has it; `pending`: waiting on the requester. */
+export type TicketStatus = 'open' | 'assigned' | 'pending' | 'closed';
+
+export type TicketMessageSource = 'discord' | 'api';
+
+export interface TicketCategoriesTable {
+  id: string;
+  guild_id: string;
+  name: string;
+  emoji: string | null;
+  description: string | null;
+  /** JSON: string[] of role ids whose members handle the category's tickets. */
+  staff_role_ids: string;
+  /** JSON: string[] of role ids mentioned when a ticket opens. */
+  ping_role_ids: string;
+  /** The channel the category's ticket threads live in, by name (the Discord side finds or creates it). */
+  channel_name: string | null;
+  created_at: number;
+}
+
+export interface TicketsTable {
+  id: string;
+  guild_id: string;
+  /** 1, 2, … per guild, from `ticket_guild_counters`. */
+  number: number;
+  category_id: string | null;
+  title: string;
+  description: string;
+  priority: TicketPriority;
+  status: TicketStatus;
+  creator_id: string;
+  assignee_id: string | null;
+  thread_id: string | null;
+  channel_id: string | null;
+  close_reason: string | null;
+  closed_by: string | null;
+  closed_at: number | null;
+  last_activity_at: number;
+  /** When the inactivity warning went out; cleared by any new activity. */
+  warned_at: number | null;
+  /** 1–5, given once by the creator after closing. */
+  rating: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketMessagesTable {
+  id: string;
+  ticket_id: string;
+  /** Set for messages seen in the ticket's thread; unique, so a redelivered gateway event is stored once. */
+  discord_message_id: string | null;
+  author_id: string;
+  author_name: string;
+  content: string;
+  source: TicketMessageSource;
+  created_at: number;
+}
+
+export interface TicketTranscriptsTable {
+  ticket_id: string;
+  text: string;
+  html: string;
+  created_at: number;
+}
+
+export interface TicketGuildCountersTable {
+  guild_id: string;
+  /** The number the next ticket of the guild gets. */
+  next_number: number;
+}
+
+export interface TicketBlocklistTable {
+  guild_id: string;
+  user_id: string;
+  reason: string | null;
+  created_at: number;
+}
+
+export interface TicketWarningsTable {
+  id: string;
+  guild_id: string;
+  user_id: string;
+  staff_id: string;
+  reason: string;
+  created_at: number;
+}
+
+export interface Tables {
+  ticket_categories: TicketCategoriesTable;
+  tickets: TicketsTable;
+  ticket_messages: TicketMessagesTable;
+  ticket_transcripts: TicketTranscriptsTable;
+  ticket_guild_counters: TicketGuildCountersTable;
+  ticket_blocklist: TicketBlocklistTable;
+  ticket_warnings: TicketWarningsTable;
+}

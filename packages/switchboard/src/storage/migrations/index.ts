@@ -5,5 +5,6 @@ import { commandRegistrations } from './0002-command-registrations.ts';
 import { apps } from './0003-apps.ts';
 import { webhookOutbox } from './0004-webhook-outbox.ts';
 import { assistantConversations } from './0005-assistant-conversations.ts';
+import { tickets } from './0006-tickets.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets];
