@@ -135,6 +135,24 @@ export const environmentVariables = {
       .transform(Number)
       .pipe(z.number().gt(0, 'must be above 0').max(1, 'must be at most 1')),
   },
+  TICKET_INACTIVE_WARN_HOURS: {
+    description: 'A ticket with no message for this long gets a warning that it will close.',
+    example: '48',
+    default: '48',
+    schema: integer(1, 24 * 365),
+  },
+  TICKET_INACTIVE_CLOSE_HOURS: {
+    description: 'A ticket with no message for this long is closed (after the warning).',
+    example: '72',
+    default: '72',
+    schema: integer(1, 24 * 365),
+  },
+  TICKET_THREAD_RETENTION_DAYS: {
+    description: "Closed tickets' threads older than this are deleted from Discord; the tickets and transcripts stay.",
+    example: '30',
+    default: '30',
+    schema: integer(1, 3650),
+  },
   APP_INACTIVE_DAYS: {
     description: 'Apps that send no heartbeat for this many days are unregistered.',
     example: '30',
@@ -272,6 +290,7 @@ export type Config = {
   appCallbacks: { allowLoopback: boolean; allowPrivate: boolean };
   appInactiveDays: number;
   webhookRetryScale: number;
+  tickets: { warnAfterMs: number; closeAfterMs: number; threadRetentionMs: number };
 };
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]. */
@@ -322,6 +341,9 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       example: `ENCRYPTION_KEYS=${(environmentVariables.ENCRYPTION_KEYS as EnvironmentVariable).example}`,
     });
   }
+  if ((values.TICKET_INACTIVE_CLOSE_HOURS as number) <= (values.TICKET_INACTIVE_WARN_HOURS as number)) {
+    problems.push({ variable: 'TICKET_INACTIVE_CLOSE_HOURS', problem: 'must be more than TICKET_INACTIVE_WARN_HOURS, so that the warning comes first', example: 'TICKET_INACTIVE_CLOSE_HOURS=72' });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const port = values.PORT as number;
   return {
@@ -353,6 +375,11 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       appCallbacks: { allowLoopback: values.APP_CALLBACKS_ALLOW_LOOPBACK as boolean, allowPrivate: values.APP_CALLBACKS_ALLOW_PRIVATE as boolean },
       appInactiveDays: values.APP_INACTIVE_DAYS as number,
       webhookRetryScale: values.WEBHOOK_RETRY_SCALE as number,
+      tickets: {
+        warnAfterMs: (values.TICKET_INACTIVE_WARN_HOURS as number) * 3_600_000,
+        closeAfterMs: (values.TICKET_INACTIVE_CLOSE_HOURS as number) * 3_600_000,
+        threadRetentionMs: (values.TICKET_THREAD_RETENTION_DAYS as number) * 86_400_000,
+      },
       encryptionKeys: values.ENCRYPTION_KEYS === undefined ? undefined : parseEncryptionKeys(values.ENCRYPTION_KEYS as string),
       userRateLimit: { burst: values.USER_RATE_LIMIT_BURST as number, perMinute: values.USER_RATE_LIMIT_PER_MINUTE as number },
     },

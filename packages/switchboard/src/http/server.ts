@@ -17,6 +17,8 @@ import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
 import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { appRoutes } from './routes/app-routes.ts';
+import { ticketRoutes } from './routes/ticket-routes.ts';
+import type { Tickets } from '../modules/tickets/create-tickets.ts';
 import { appMessageRoutes } from './routes/app-message-routes.ts';
 import { appDeliveryRoutes } from './routes/app-delivery-routes.ts';
 import type { AppMessenger } from '../broker/app-messenger.ts';
@@ -46,6 +48,7 @@ export type HttpServerOptions = {
   appTokens: AppTokenLookup;
   apps: AppRegistry;
   messenger: AppMessenger;
+  tickets: Tickets;
   deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
 };
@@ -110,6 +113,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   botRoutes(app, options.bot);
   appRoutes(app, { apps: options.apps, checkCallbackUrl: options.checkCallbackUrl });
   appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
+  ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);
   await app.ready();

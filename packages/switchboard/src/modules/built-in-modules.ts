@@ -13,8 +13,10 @@ export type BuiltInModuleContext = {
   status: () => BotStatus;
   /** The broker's module (routing for outside apps), built with the broker. */
   broker: HubModule;
+  /** The support tickets module, built with its services. */
+  tickets: HubModule;
 };
 
 export function builtInModules(context: BuiltInModuleContext): HubModule[] {
-  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.broker];
+  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.broker, context.tickets];
 }

@@ -44,12 +44,13 @@ describe('switchboard doctor asks Discord', () => {
     assert.match(login?.fix ?? '', /Reset Token/);
   });
 
-  it('the doctor command checks the built-in modules: a missing intent is a warning, so it still exits 0', async () => {
+  it('the doctor command checks what the built-in modules need: a missing intent warns, a missing permission fails', async () => {
     const result = await runCliAsync(['doctor'], { cwd: tempFolder(), env: { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase } });
     assert.match(result.stdout, /PASS\s+Discord login/);
     assert.match(result.stdout, /WARN\s+Privileged intents\s+apps needs the Message Content intent/);
-    // @everyone carries Discord's defaults (View Channel, Send Messages, Embed Links, …), which is all the built-in modules need.
-    assert.match(result.stdout, /PASS\s+Permissions/);
-    assert.equal(result.code, 0, result.stdout);
+    // The tickets module manages channels and threads; the strict guild does not let the bot.
+    assert.match(result.stdout, /FAIL\s+Permissions\s+missing in 1 guild\(s\): Strict Guild: Manage Channels, Manage Threads/);
+    assert.doesNotMatch(result.stdout, /Switchboard Demo:/);
+    assert.equal(result.code, 1, result.stdout);
   });
 });
