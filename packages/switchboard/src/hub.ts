@@ -268,7 +268,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       metrics,
       apps,
       messenger: broker.messenger,
-      tickets,
+      // Without a Discord connection there is nothing to show the change in.
+      tickets: { ...tickets, onChange: async (change) => (discord ? ticketsModule.mirror(change) : undefined) },
       deliveries: broker.deliveries,
       checkCallbackUrl: async (url) => {
         const verdict = await checkCallbackUrl(url, config.appCallbacks);

@@ -19,6 +19,7 @@ import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { appRoutes } from './routes/app-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import type { Tickets } from '../modules/tickets/create-tickets.ts';
+import type { TicketChange } from '../modules/tickets/ticket-results.ts';
 import { appMessageRoutes } from './routes/app-message-routes.ts';
 import { appDeliveryRoutes } from './routes/app-delivery-routes.ts';
 import type { AppMessenger } from '../broker/app-messenger.ts';
@@ -48,7 +49,8 @@ export type HttpServerOptions = {
   appTokens: AppTokenLookup;
   apps: AppRegistry;
   messenger: AppMessenger;
-  tickets: Tickets;
+  /** The ticket services, and where to tell Discord about changes made through the API. */
+  tickets: Tickets & { onChange: (change: TicketChange) => Promise<void> };
   deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
 };
@@ -113,7 +115,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   botRoutes(app, options.bot);
   appRoutes(app, { apps: options.apps, checkCallbackUrl: options.checkCallbackUrl });
   appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
-  ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories });
+  ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories, onChange: options.tickets.onChange });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);
   await app.ready();

@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TicketCategoryService, CategoryRefusal } from '../../modules/tickets/ticket-category-service.ts';
 import type { TicketActor } from '../../modules/tickets/ticket-lifecycle.ts';
-import type { TicketRefusal, TicketRefusalCode } from '../../modules/tickets/ticket-results.ts';
+import type { TicketChange, TicketRefusal, TicketRefusalCode } from '../../modules/tickets/ticket-results.ts';
 import type { TicketService } from '../../modules/tickets/ticket-service.ts';
 import type { TicketCategoryRecord } from '../../storage/ticket-category-repository.ts';
 import type { TicketMessageRecord, TicketRecord } from '../../storage/ticket-repository.ts';
@@ -136,7 +136,14 @@ const categoryFields = {
   channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'must be 1–100 lower-case letters, digits, - or _').nullable(),
 };
 
-export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketService; categories: TicketCategoryService }): void {
+export type TicketRoutesOptions = {
+  tickets: TicketService;
+  categories: TicketCategoryService;
+  /** Told of every change made through the API, so that Discord shows it too (the thread, notes, closing). */
+  onChange?: (change: TicketChange) => Promise<void>;
+};
+
+export function ticketRoutes(app: FastifyInstance, options: TicketRoutesOptions): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const common = { tags: ['tickets'], security: [{ bearer: [] }] };
   const { tickets, categories } = options;
@@ -167,6 +174,7 @@ export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketSer
     async (request, reply) => {
       const result = await tickets.create({ guildId: request.params.guildId, ...request.body });
       if (!result.ok) refused(result);
+      await options.onChange?.(result);
       return reply.status(201).send(ok(presentTicket(result.ticket)));
     },
   );
@@ -242,6 +250,7 @@ export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketSer
     async (request, reply) => {
       const result = await tickets.addMessage(request.params, { ...request.body, source: 'api', isStaff: true });
       if (!result.ok) refused(result);
+      await options.onChange?.(result);
       return reply.status(201).send(ok({ ticket: presentTicket(result.ticket), message: presentMessage(result.message) }));
     },
   );
@@ -261,6 +270,7 @@ export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketSer
     async (request) => {
       const result = await tickets.assign(request.params, request.body.assigneeId, apiActor(request));
       if (!result.ok) refused(result);
+      await options.onChange?.(result);
       return ok(presentTicket(result.ticket));
     },
   );
@@ -283,6 +293,7 @@ export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketSer
     async (request) => {
       const result = await tickets.update(request.params, request.body, apiActor(request));
       if (!result.ok) refused(result);
+      await options.onChange?.(result);
       return ok(presentTicket(result.ticket));
     },
   );
@@ -302,6 +313,7 @@ export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketSer
     async (request) => {
       const result = await tickets.close(request.params, { reason: request.body.reason ?? null }, apiActor(request, request.body.closedBy));
       if (!result.ok) refused(result);
+      await options.onChange?.(result);
       return ok(presentTicket(result.ticket));
     },
   );
@@ -322,6 +334,7 @@ export function ticketRoutes(app: FastifyInstance, options: { tickets: TicketSer
     async (request) => {
       const result = await tickets.reopen(request.params, apiActor(request, request.body?.reopenedBy));
       if (!result.ok) refused(result);
+      await options.onChange?.(result);
       return ok(presentTicket(result.ticket));
     },
   );

@@ -31,6 +31,11 @@ export const TICKET_COMMAND: VersionedCommand = {
       },
       {
         type: ApplicationCommandOptionType.Subcommand,
+        name: 'panel',
+        description: 'Post a panel here from which members open tickets (needs Manage Server)',
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
         name: 'close',
         description: 'Close the ticket of this thread',
         options: [{ type: ApplicationCommandOptionType.String, name: 'reason', description: 'Why it is closed', required: false, max_length: 500 }],

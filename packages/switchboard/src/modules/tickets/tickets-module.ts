@@ -1,12 +1,13 @@
 /**
- * The tickets module in Discord: `/ticket open` asks for a title and description in a modal, creates the
- * ticket and opens its private thread in the category's channel; the buttons on the ticket's first
- * message assign, mark pending and close (staff only — others get an ephemeral refusal); closing locks
- * and archives the thread and posts the transcript to the archive log; messages written in a ticket's
- * thread are stored with the ticket. The ticket core decides; this file only carries it to Discord.
+ * The tickets module in Discord. `/ticket open` (or the panel `/ticket panel` posts) asks for a title and
+ * description in a form, creates the ticket and opens its private thread; the buttons on the ticket's first
+ * message assign, mark pending, close, ban and warn — staff only, and ban and warn also need the matching
+ * Discord permission and a confirmation; the creator rates the help from the DM sent at closing. The ticket
+ * core decides; `TicketDiscordSync` shows every change in Discord, whichever side it came from.
  */
 import type { API } from '@discordjs/core';
 import {
+  ButtonStyle,
   ComponentType,
   GatewayIntentBits,
   PermissionFlagsBits,
@@ -14,10 +15,11 @@ import {
   type APIChatInputApplicationCommandInteraction,
   type APIInteractionGuildMember,
   type APIMessageComponentInteraction,
+  type APIModalInteractionResponseCallbackData,
   type APIModalSubmitInteraction,
   type GatewayDispatchPayload,
 } from 'discord-api-types/v10';
-import { MODAL_TITLE_MAX, TEXT_INPUT_VALUE_MAX } from 'discord-limits';
+import { SELECT_OPTIONS_MAX, TEXT_INPUT_VALUE_MAX } from 'discord-limits';
 import type { Logger } from 'pino';
 import { buildCustomId } from '../../interactions/custom-id.ts';
 import type { InteractionResponder } from '../../interactions/interaction-responder.ts';
@@ -27,16 +29,14 @@ import type { TicketRecord } from '../../storage/ticket-repository.ts';
 import type { HubModule } from '../hub-module.ts';
 import { TicketChannelManager } from './discord/ticket-channel-manager.ts';
 import { TicketDiscordFailure, TicketLimitRefusal } from './discord/ticket-discord-errors.ts';
-import { ticketChannelName } from './discord/ticket-layout.ts';
-import { ticketMessage } from './discord/ticket-embed.ts';
 import { TICKET_COMMAND } from './ticket-commands.ts';
 import type { TicketCategoryService } from './ticket-category-service.ts';
-import type { TicketCloseChange, TicketRefusal } from './ticket-results.ts';
+import { TicketDiscordSync } from './ticket-discord-sync.ts';
+import type { TicketChange, TicketCloseChange } from './ticket-results.ts';
 import type { TicketService } from './ticket-service.ts';
 import { isTicketStaff } from './ticket-staff.ts';
 
 export const TICKETS_MODULE_NAME = 'tickets';
-const DEFAULT_CHANNEL = 'support';
 const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 
 export type TicketsModuleOptions = {
@@ -44,7 +44,7 @@ export type TicketsModuleOptions = {
   categories: TicketCategoryService;
   api: () => API;
   logger: Logger;
-  /** Where the dashboard shows a ticket (`<publicUrl>/tickets/<guild>/<number>`). */
+  /** Where the dashboard shows a ticket. */
   dashboardUrl: (ticket: TicketRecord) => string;
 };
 
@@ -66,14 +66,18 @@ export const TICKETS_MODULE_DECLARATION: HubModule = {
   commands: [TICKET_COMMAND],
 };
 
-function refusalText(result: TicketRefusal): string {
-  return result.reason;
-}
+export type TicketsModule = HubModule & {
+  manager: () => TicketChannelManager;
+  /** Shows in Discord a change made through the API. */
+  mirror(change: TicketChange): Promise<void>;
+  closeInDiscord(change: TicketCloseChange): Promise<void>;
+  warnInDiscord(ticket: TicketRecord, closesAt: number): Promise<void>;
+};
 
-function managesGuild(member: APIInteractionGuildMember | undefined): boolean {
+function holds(member: APIInteractionGuildMember | undefined, permission: bigint): boolean {
   if (!member) return false;
   const permissions = BigInt(member.permissions);
-  return (permissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+  return (permissions & (permission | PermissionFlagsBits.Administrator)) !== 0n;
 }
 
 function optionValue(interaction: APIChatInputApplicationCommandInteraction, name: string): string | undefined {
@@ -83,13 +87,23 @@ function optionValue(interaction: APIChatInputApplicationCommandInteraction, nam
   return option && 'value' in option && typeof option.value === 'string' ? option.value : undefined;
 }
 
-export type TicketsModule = HubModule & {
-  manager: () => TicketChannelManager;
-  /** Locks and archives a closed ticket's thread and posts its transcript to the archive log. */
-  closeInDiscord(change: TicketCloseChange): Promise<void>;
-  /** Tells a ticket's thread it will be closed for inactivity. */
-  warnInDiscord(ticket: TicketRecord, closesAt: number): Promise<void>;
-};
+function modalField(interaction: APIModalSubmitInteraction, id: string): string {
+  return interaction.data.components.flatMap((row) => ('components' in row ? row.components : [])).find((c) => c.custom_id === id)?.value?.trim() ?? '';
+}
+
+function openForm(categoryId: string, priority: string): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: buildCustomId(TICKETS_MODULE_NAME, 'open', categoryId, priority),
+    title: 'Open a ticket',
+    components: [
+      { type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: 'title', label: 'Title', style: TextInputStyle.Short, required: true, max_length: 80 }] },
+      {
+        type: ComponentType.ActionRow,
+        components: [{ type: ComponentType.TextInput, custom_id: 'description', label: 'What do you need help with?', style: TextInputStyle.Paragraph, required: true, max_length: Math.min(2000, TEXT_INPUT_VALUE_MAX) }],
+      },
+    ],
+  };
+}
 
 export function createTicketsModule(options: TicketsModuleOptions): TicketsModule {
   const { service, categories, logger } = options;
@@ -100,182 +114,189 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
       closedTicketThreads: async (guildId) =>
         (await service.list({ guildId, status: 'closed', limit: 100, offset: 0 })).tickets.map((t) => t.threadId).filter((id): id is string => id !== null),
     }));
+  const sync = new TicketDiscordSync({ service, categories, manager: channelManager, api: options.api, logger, dashboardUrl: options.dashboardUrl });
 
   const actorOf = (member: APIInteractionGuildMember | undefined, category: TicketCategoryRecord | null) => ({
     id: member?.user.id ?? 'unknown',
-    isStaff: isTicketStaff(member?.roles ?? [], category, managesGuild(member)),
+    isStaff: isTicketStaff(member?.roles ?? [], category, holds(member, PermissionFlagsBits.ManageGuild)),
   });
 
-  /** Tells the user what went wrong in Discord, in words, and logs the rest. */
+  /** Tells the user in words what Discord refused; anything else goes to the router (reference id, log). */
   async function reportFailure(error: unknown, reply: InteractionResponder): Promise<void> {
-    if (error instanceof TicketLimitRefusal) return reply.editReply(error.message).then(() => undefined);
-    if (error instanceof TicketDiscordFailure) {
+    if (error instanceof TicketLimitRefusal || error instanceof TicketDiscordFailure) {
       logger.warn({ err: error }, 'a ticket action failed in Discord');
-      return reply.editReply(error.message).then(() => undefined);
+      await reply.editReply(error.message);
+      return;
     }
     throw error;
   }
 
-  async function closeInDiscord(change: TicketCloseChange): Promise<void> {
-    const { ticket, transcript } = change;
-    if (ticket.threadId) await channelManager().archiveThread(ticket.threadId, { lock: true });
-    await channelManager().postArchiveLog(
-      ticket.guildId,
-      {
-        title: `Ticket #${ticket.number} closed: ${ticket.title}`.slice(0, 256),
-        description: ticket.closeReason ? `Reason: ${ticket.closeReason}`.slice(0, 4096) : undefined,
-        fields: [
-          { name: 'Opened by', value: `<@${ticket.creatorId}>`, inline: true },
-          { name: 'Closed by', value: ticket.closedBy?.startsWith('api:') || ticket.closedBy === 'auto-close' ? ticket.closedBy : `<@${ticket.closedBy}>`, inline: true },
-        ],
-      },
-      { fileName: `ticket-${ticket.number}.txt`, text: transcript.text },
-    );
-  }
-
-  async function openFromModal(interaction: APIModalSubmitInteraction, args: string[], reply: InteractionResponder): Promise<void> {
+  async function openFromForm(interaction: APIModalSubmitInteraction, args: string[], reply: InteractionResponder): Promise<void> {
     const guildId = interaction.guild_id;
     const member = interaction.member;
     if (!guildId || !member) return reply.replyEphemeral('Tickets can only be opened in a server.');
-    const field = (id: string) =>
-      interaction.data.components.flatMap((row) => ('components' in row ? row.components : [])).find((c) => c.custom_id === id)?.value ?? '';
     await reply.defer({ ephemeral: true });
     const [categoryId, priority] = args;
     const created = await service.create({
       guildId,
       category: categoryId && categoryId !== '-' ? categoryId : null,
-      title: field('title').trim(),
-      description: field('description').trim(),
+      title: modalField(interaction, 'title'),
+      description: modalField(interaction, 'description'),
       priority: PRIORITIES.includes(priority as TicketPriority) ? (priority as TicketPriority) : 'normal',
       creatorId: member.user.id,
     });
     if (!created.ok) {
-      await reply.editReply(refusalText(created));
+      await reply.editReply(created.reason);
       return;
     }
-    const { ticket, category } = created;
     try {
-      const message = ticketMessage({
-        ticketId: ticket.id,
-        number: ticket.number,
-        title: ticket.title,
-        description: ticket.description,
-        creatorId: ticket.creatorId,
-        status: ticket.status,
-        priority: ticket.priority,
-        category: { name: category?.name ?? 'General', ...(category?.emoji ? { emoji: category.emoji } : {}) },
-        createdAt: new Date(ticket.createdAt),
-        dashboardUrl: options.dashboardUrl(ticket),
-      });
-      const thread = await channelManager().openThread({
-        guildId,
-        ticketCategory: { channelName: ticketChannelName(category?.channelName ?? category?.name ?? DEFAULT_CHANNEL) },
-        number: ticket.number,
-        title: ticket.title,
-        creatorId: ticket.creatorId,
-        staffRoleIds: category?.staffRoleIds ?? [],
-        embed: message.embed,
-        components: message.components,
-      });
-      await service.attachThread({ guildId, number: ticket.number }, { threadId: thread.threadId, channelId: thread.channelId });
-      await reply.editReply(`Ticket #${ticket.number} is open: <#${thread.threadId}>`);
+      const threadId = await sync.openThread(created.ticket, created.category);
+      await reply.editReply(`Ticket #${created.ticket.number} is open: <#${threadId}>`);
     } catch (error) {
-      // The ticket stays recorded (visible in the API); without its thread it cannot be worked in Discord, so close it with the reason.
-      await service.close({ guildId, number: ticket.number }, { reason: 'its thread could not be created' }, { id: 'switchboard', isStaff: true });
+      // Without its thread the ticket cannot be worked in Discord: close it, with the reason kept.
+      await service.close({ guildId, number: created.ticket.number }, { reason: 'its thread could not be created' }, { id: 'switchboard', isStaff: true });
       await reportFailure(error, reply);
     }
   }
 
-  async function onButton(interaction: APIMessageComponentInteraction, action: string, reply: InteractionResponder): Promise<void> {
+  async function ticketHere(interaction: APIMessageComponentInteraction | APIModalSubmitInteraction | APIChatInputApplicationCommandInteraction) {
     const ticket = interaction.channel ? await service.byThread(interaction.channel.id) : undefined;
-    if (!ticket || !interaction.guild_id) return reply.replyEphemeral('This ticket is no longer known here.');
-    const ref = { guildId: ticket.guildId, number: ticket.number };
-    const category = ticket.categoryId ? ((await categories.get(ticket.guildId, ticket.categoryId)) ?? null) : null;
-    const actor = actorOf(interaction.member, category);
-    if (!actor.isStaff && ['assign', 'pending', 'ban', 'warn'].includes(action)) {
-      return reply.replyEphemeral('Only staff of this ticket category can do that.');
+    if (!ticket) return undefined;
+    const category = await sync.categoryOf(ticket);
+    return { ticket, category, ref: { guildId: ticket.guildId, number: ticket.number }, actor: actorOf(interaction.member, category) };
+  }
+
+  async function closeHere(interaction: APIMessageComponentInteraction | APIChatInputApplicationCommandInteraction, reason: string | null, reply: InteractionResponder) {
+    const here = await ticketHere(interaction);
+    if (!here) return reply.replyEphemeral('Run this inside a ticket thread.');
+    await reply.defer({ ephemeral: true });
+    const result = await service.close(here.ref, { reason }, here.actor);
+    if (!result.ok) {
+      await reply.editReply(result.reason);
+      return;
     }
+    await reply.editReply(`Ticket #${here.ticket.number} is closed; the transcript is in the archive log.`);
+    await sync.mirror(result);
+  }
+
+  async function onButton(interaction: APIMessageComponentInteraction, action: string, args: string[], reply: InteractionResponder): Promise<void> {
+    if (action === 'rate') {
+      const [guildId, number, stars] = args;
+      const result = await service.rate({ guildId: guildId ?? '', number: Number(number) }, Number(stars), { id: (interaction.user ?? interaction.member?.user)!.id, isStaff: false });
+      return reply.update({ content: result.ok ? `Thanks for rating ticket #${number}: ${'⭐'.repeat(Number(stars))}` : result.reason, components: [] });
+    }
+    if (action === 'panel') {
+      const categoryId = interaction.data.component_type === ComponentType.StringSelect ? (interaction.data.values[0] ?? '-') : '-';
+      return reply.showModal(openForm(categoryId, 'normal'));
+    }
+    const here = await ticketHere(interaction);
+    if (!here) return reply.replyEphemeral('This ticket is no longer known here.');
+    const { ticket, ref, actor } = here;
+    if (!actor.isStaff && action !== 'close') return reply.replyEphemeral('Only staff of this ticket category can do that.');
     switch (action) {
       case 'assign': {
         const result = await service.assign(ref, actor.id, actor);
-        return reply.replyEphemeral(result.ok ? `You have ticket #${ticket.number} now.` : refusalText(result));
+        await reply.replyEphemeral(result.ok ? `You have ticket #${ticket.number} now.` : result.reason);
+        if (result.ok) await sync.mirror(result);
+        return;
       }
       case 'pending': {
         const result = await service.setStatus(ref, 'pending', actor);
-        return reply.replyEphemeral(result.ok ? `Ticket #${ticket.number} is waiting on <@${ticket.creatorId}>.` : refusalText(result));
-      }
-      case 'close': {
-        await reply.defer({ ephemeral: true });
-        const result = await service.close(ref, { reason: null }, actor);
-        if (!result.ok) {
-          await reply.editReply(refusalText(result));
-          return;
-        }
-        await reply.editReply(`Ticket #${ticket.number} is closed; the transcript is in the archive log.`);
-        await closeInDiscord(result).catch((error: unknown) => logger.warn({ err: error, ticket: ticket.id }, 'could not archive a closed ticket in Discord'));
+        await reply.replyEphemeral(result.ok ? `Ticket #${ticket.number} is waiting on <@${ticket.creatorId}>.` : result.reason);
+        if (result.ok) await sync.mirror(result);
         return;
       }
+      case 'close':
+        return closeHere(interaction, null, reply);
+      case 'ban':
+        if (!holds(interaction.member, PermissionFlagsBits.BanMembers)) return reply.replyEphemeral('Banning needs the Ban Members permission.');
+        return reply.replyEphemeral({
+          content: `Ban <@${ticket.creatorId}> from this server? This cannot be undone here.`,
+          allowed_mentions: { parse: [] },
+          components: [
+            {
+              type: ComponentType.ActionRow,
+              components: [{ type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Ban', custom_id: buildCustomId(TICKETS_MODULE_NAME, 'ban-confirm', ticket.id) }],
+            },
+          ],
+        });
+      case 'ban-confirm':
+        if (!holds(interaction.member, PermissionFlagsBits.BanMembers)) return reply.update({ content: 'Banning needs the Ban Members permission.', components: [] });
+        await options.api().guilds.banUser(ticket.guildId, ticket.creatorId, {}, { reason: `Ticket #${ticket.number}, by ${actor.id}` });
+        return reply.update({ content: `<@${ticket.creatorId}> is banned.`, components: [], allowed_mentions: { parse: [] } });
+      case 'warn':
+        if (!holds(interaction.member, PermissionFlagsBits.ModerateMembers)) return reply.replyEphemeral('Warning needs the Timeout Members permission.');
+        return reply.showModal({
+          custom_id: buildCustomId(TICKETS_MODULE_NAME, 'warn', ticket.id),
+          title: 'Warn the ticket creator',
+          components: [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: 'reason', label: 'Reason (sent to them)', style: TextInputStyle.Paragraph, required: true, max_length: 1000 }] }],
+        });
       default:
-        return reply.replyEphemeral('That action is not available yet.');
+        return reply.replyEphemeral('Unknown ticket action.');
     }
+  }
+
+  async function warnFromForm(interaction: APIModalSubmitInteraction, reply: InteractionResponder): Promise<void> {
+    const here = await ticketHere(interaction);
+    if (!here || !here.actor.isStaff || !holds(interaction.member, PermissionFlagsBits.ModerateMembers)) {
+      return reply.replyEphemeral('Only staff with the Timeout Members permission can warn.');
+    }
+    const reason = modalField(interaction, 'reason');
+    const { total } = await service.warn({ guildId: here.ticket.guildId, userId: here.ticket.creatorId, staffId: here.actor.id, reason });
+    let delivered = true;
+    try {
+      const dm = await options.api().users.createDM(here.ticket.creatorId);
+      await options.api().channels.createMessage(dm.id, { content: `You received a warning about ticket #${here.ticket.number}: ${reason}`.slice(0, 2000) });
+    } catch {
+      delivered = false; // DMs closed: the warning is recorded all the same, and staff are told
+    }
+    await reply.replyEphemeral(`Warned <@${here.ticket.creatorId}> (${total} warning${total === 1 ? '' : 's'} in all)${delivered ? '' : ", but their DMs are closed, so they were not told"}.`);
   }
 
   return {
     ...TICKETS_MODULE_DECLARATION,
     manager: channelManager,
-    closeInDiscord,
-    async warnInDiscord(ticket, closesAt) {
-      if (!ticket.threadId) return;
-      await options.api().channels.createMessage(ticket.threadId, {
-        content: `<@${ticket.creatorId}> this ticket has been quiet for a while and will close <t:${Math.floor(closesAt / 1000)}:R> unless someone writes here.`,
-        allowed_mentions: { users: [ticket.creatorId] },
-      });
-    },
+    mirror: (change) => sync.mirror(change),
+    closeInDiscord: (change) => sync.closeInDiscord(change),
+    warnInDiscord: (ticket, closesAt) => sync.warnInDiscord(ticket, closesAt),
 
     async onCommand(interaction, reply) {
       const subcommand = interaction.data.options?.[0]?.name;
+      const guildId = interaction.guild_id;
+      if (!guildId) return reply.replyEphemeral('Tickets live in servers.');
       if (subcommand === 'open') {
         const categoryName = optionValue(interaction, 'category');
-        const category = categoryName && interaction.guild_id ? await service.resolveCategory(interaction.guild_id, categoryName) : undefined;
+        const category = categoryName ? await service.resolveCategory(guildId, categoryName) : undefined;
         if (categoryName && !category) return reply.replyEphemeral(`There is no ticket category "${categoryName}" in this server.`);
-        const priority = optionValue(interaction, 'priority') ?? 'normal';
-        return reply.showModal({
-          custom_id: buildCustomId(TICKETS_MODULE_NAME, 'open', category?.id ?? '-', priority),
-          title: 'Open a ticket'.slice(0, MODAL_TITLE_MAX),
-          components: [
-            { type: ComponentType.ActionRow, components: [{ type: ComponentType.TextInput, custom_id: 'title', label: 'Title', style: TextInputStyle.Short, required: true, max_length: 80 }] },
-            {
-              type: ComponentType.ActionRow,
-              components: [{ type: ComponentType.TextInput, custom_id: 'description', label: 'What do you need help with?', style: TextInputStyle.Paragraph, required: true, max_length: Math.min(2000, TEXT_INPUT_VALUE_MAX) }],
-            },
-          ],
+        return reply.showModal(openForm(category?.id ?? '-', optionValue(interaction, 'priority') ?? 'normal'));
+      }
+      if (subcommand === 'panel') {
+        if (!holds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Posting a ticket panel needs the Manage Server permission.');
+        const list = (await categories.list(guildId)).slice(0, SELECT_OPTIONS_MAX);
+        const picker =
+          list.length > 0
+            ? { type: ComponentType.StringSelect as const, custom_id: buildCustomId(TICKETS_MODULE_NAME, 'panel'), placeholder: 'What do you need help with?', options: list.map((c) => ({ label: c.name.slice(0, 100), value: c.id, ...(c.description ? { description: c.description.slice(0, 100) } : {}) })) }
+            : { type: ComponentType.Button as const, style: ButtonStyle.Primary as const, label: 'Open a ticket', custom_id: buildCustomId(TICKETS_MODULE_NAME, 'panel') };
+        await options.api().channels.createMessage(interaction.channel.id, {
+          embeds: [{ title: '🎫 Support', description: 'Open a ticket and staff will help you in a private thread.', color: 0x5865f2 }],
+          components: [{ type: ComponentType.ActionRow, components: [picker] }],
         });
+        return reply.replyEphemeral('Panel posted.');
       }
-      if (subcommand === 'close') {
-        const ticket = interaction.channel ? await service.byThread(interaction.channel.id) : undefined;
-        if (!ticket) return reply.replyEphemeral('Run /ticket close inside a ticket thread.');
-        const category = ticket.categoryId ? ((await categories.get(ticket.guildId, ticket.categoryId)) ?? null) : null;
-        await reply.defer({ ephemeral: true });
-        const result = await service.close({ guildId: ticket.guildId, number: ticket.number }, { reason: optionValue(interaction, 'reason') ?? null }, actorOf(interaction.member, category));
-        if (!result.ok) {
-          await reply.editReply(refusalText(result));
-          return;
-        }
-        await reply.editReply(`Ticket #${ticket.number} is closed.`);
-        await closeInDiscord(result).catch((error: unknown) => logger.warn({ err: error, ticket: ticket.id }, 'could not archive a closed ticket in Discord'));
-        return;
-      }
+      if (subcommand === 'close') return closeHere(interaction, optionValue(interaction, 'reason') ?? null, reply);
       return reply.replyEphemeral('Unknown /ticket subcommand.');
     },
 
-    onModalSubmit: (interaction, route, reply) => (route.action === 'open' ? openFromModal(interaction, route.args, reply) : reply.replyEphemeral('Unknown form.')),
-    onComponent: (interaction, route, reply) => onButton(interaction, route.action, reply),
+    onModalSubmit: (interaction, route, reply) =>
+      route.action === 'open' ? openFromForm(interaction, route.args, reply) : route.action === 'warn' ? warnFromForm(interaction, reply) : reply.replyEphemeral('Unknown form.'),
+    onComponent: (interaction, route, reply) => onButton(interaction, route.action, route.args, reply),
 
     async onDispatch(event: GatewayDispatchPayload) {
+      if (event.t === 'THREAD_DELETE' || event.t === 'THREAD_UPDATE') return sync.reconcile(event);
       if (event.t !== 'MESSAGE_CREATE' || event.d.author.bot || !event.d.guild_id) return;
       const ticket = await service.byThread(event.d.channel_id);
       if (!ticket) return;
-      const category = ticket.categoryId ? ((await categories.get(ticket.guildId, ticket.categoryId)) ?? null) : null;
+      const category = await sync.categoryOf(ticket);
       const member = event.d.member;
       await service.addMessage(
         { guildId: ticket.guildId, number: ticket.number },

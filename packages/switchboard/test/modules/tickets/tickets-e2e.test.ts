@@ -108,4 +108,67 @@ describeEachDatabase('tickets end to end', ({ it, open }) => {
     const logged = await sim.control<{ embeds?: { title?: string }[] }[]>('GET', `/channels/${log.id}/messages`);
     assert.ok(logged.some((m) => m.embeds?.some((e) => e.title?.startsWith('Ticket #1 closed'))));
   });
+
+  it('stays in sync both ways: the API opens, replies, closes and reopens in Discord; Discord deletes and archives by hand', async () => {
+    const created = await api('POST', `/api/v1/guilds/${guild()}/tickets`, { title: 'Refund please', description: 'I was charged twice.', category: 'Bug reports', creatorId: member('katherine') });
+    assert.equal(created.statusCode, 201, created.body);
+    const number = created.json().data.number as number;
+    const ticketUrl = `/api/v1/guilds/${guild()}/tickets/${number}`;
+    const threadOf = async () => (await api('GET', ticketUrl)).json().data.ticket.threadId as string | null;
+    await eventually(async () => (await threadOf()) !== null, 'the API-created ticket got its thread', 10_000);
+    const thread = (await threadOf())!;
+
+    const replied = await api('POST', `${ticketUrl}/messages`, { authorId: member('ada'), authorName: 'Ada', content: 'Refunded, sorry about that.' });
+    assert.equal(replied.statusCode, 201, replied.body);
+    await eventually(async () => (await sim.control<{ content: string }[]>('GET', `/channels/${thread}/messages`)).some((m) => m.content === '**Ada** (staff): Refunded, sorry about that.'), 'the staff reply is in the thread');
+
+    const threadState = async (id: string) => (await state()).threads.find((t) => t.id === id);
+    assert.equal((await api('POST', `${ticketUrl}/close`, { reason: 'refunded', closedBy: member('ada') })).statusCode, 200);
+    await eventually(async () => (await threadState(thread))?.thread_metadata?.locked === true, 'closed over the API: locked', 10_000);
+    assert.equal((await api('POST', `${ticketUrl}/reopen`, {})).statusCode, 200);
+    await eventually(async () => (await threadState(thread))?.thread_metadata?.archived === false, 'reopened over the API: unarchived', 10_000);
+
+    // Deleted by hand: an open ticket gets a new thread.
+    const removed = await fetch(`${sim.apiBase}/v10/channels/${thread}`, { method: 'DELETE', headers: { authorization: `Bot ${SIM_BOT_TOKEN}` } });
+    assert.equal(removed.status, 200);
+    await eventually(async () => {
+      const current = await threadOf();
+      return current !== null && current !== thread;
+    }, 'a new thread replaced the deleted one', 10_000);
+
+    // Archived by hand: the ticket closes.
+    const replacement = (await threadOf())!;
+    const archived = await fetch(`${sim.apiBase}/v10/channels/${replacement}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bot ${SIM_BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ archived: true }),
+    });
+    assert.equal(archived.status, 200);
+    await eventually(async () => (await api('GET', ticketUrl)).json().data.ticket.status === 'closed', 'archiving by hand closed the ticket', 10_000);
+    assert.match((await api('GET', ticketUrl)).json().data.ticket.closeReason, /archived in Discord/);
+  });
+
+  it('ban and warn need the Discord permission and a confirmation; warn records and tells the user', async () => {
+    await api('POST', `/api/v1/guilds/${guild()}/tickets`, { title: 'Rude replies', description: 'Someone keeps insulting me.', category: 'Bug reports', creatorId: member('grace') });
+    const list = (await api('GET', `/api/v1/guilds/${guild()}/tickets?creator=${member('grace')}`)).json().data.tickets;
+    const number = list[0].number as number;
+    const ticketUrl = `/api/v1/guilds/${guild()}/tickets/${number}`;
+    await eventually(async () => (await api('GET', ticketUrl)).json().data.ticket.threadId !== null, 'thread', 10_000);
+    const thread = (await api('GET', ticketUrl)).json().data.ticket.threadId as string;
+    const first = (await sim.control<{ id: string; components?: { components: { custom_id?: string }[] }[] }[]>('GET', `/channels/${thread}/messages`)).find((m) => (m.components?.length ?? 0) > 0)!;
+    const button = (action: string) => first.components!.flatMap((row) => row.components).find((c) => c.custom_id?.startsWith(`tickets:${action}:`))!.custom_id!;
+
+    // Ada is Staff (Ban Members); Alan is a Moderator, not staff of this category.
+    const notStaff = await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: first.id, customId: button('ban'), userId: member('alan') });
+    assert.match(notStaff.callback?.data?.content ?? '', /Only staff/);
+    const asks = await sim.control<Callback & { callback: { data: { components?: { components: { custom_id: string }[] }[] } } }>('POST', '/interactions', { kind: 'component', messageId: first.id, customId: button('ban'), userId: member('ada') });
+    assert.match(asks.callback?.data?.content ?? '', /Ban <@\d+> from this server\?/);
+    const confirm = asks.callback.data.components![0]!.components[0]!.custom_id;
+    assert.match(confirm, /^tickets:ban-confirm:/);
+
+    const warnForm = await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: first.id, customId: button('warn'), userId: member('ada') });
+    assert.equal(warnForm.callback?.type, 9);
+    const warned = await sim.control<Callback>('POST', '/interactions', { kind: 'modal', customId: warnForm.callback!.data!.custom_id!, fields: { reason: 'Please keep it civil.' }, channelId: thread, userId: member('ada') });
+    assert.match(warned.callback?.data?.content ?? '', /Warned <@\d+> \(1 warning in all\)/);
+  });
 });
