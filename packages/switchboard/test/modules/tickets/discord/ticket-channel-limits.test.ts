@@ -149,7 +149,7 @@ describe('TicketChannelManager under realistic rate limits', () => {
 
   after(() => sim.close());
 
-  it('opens 50 tickets in 5 categories with no 429 beyond bucket discovery', async () => {
+  it('opens 200 tickets in 5 categories with no 429 beyond bucket discovery', async () => {
     const api = apiFor(sim);
     const guildId = sim.demo.guildId;
     const members = Object.values(sim.demo.members);
@@ -160,12 +160,12 @@ describe('TicketChannelManager under realistic rate limits', () => {
     await sim.control('POST', '/stats/reset');
 
     const opened = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => manager.openThread(ticketInput(guildId, categories[i % categories.length] ?? '', i + 1, members[i % members.length] ?? '', [staff]))),
+      Array.from({ length: 200 }, (_, i) => manager.openThread(ticketInput(guildId, categories[i % categories.length] ?? '', i + 1, members[i % members.length] ?? '', [staff]))),
     );
     const stats = await sim.control<SimStats>('GET', '/stats');
     const state = await guildState(sim, guildId);
-    assert.equal(new Set(opened.map((o) => o.threadId)).size, 50);
-    assert.equal(state.threads.filter((t) => opened.some((o) => o.threadId === t.id)).length, 50);
+    assert.equal(new Set(opened.map((o) => o.threadId)).size, 200);
+    assert.equal(state.threads.filter((t) => opened.some((o) => o.threadId === t.id)).length, 200);
     assert.deepEqual(requestsMatching(stats, /./)['429'] ?? 0, 0, 'no request was answered 429');
     assert.equal(stats.rest.rateLimited, 0);
   });
