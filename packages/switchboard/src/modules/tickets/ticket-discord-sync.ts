@@ -62,7 +62,8 @@ export class TicketDiscordSync {
       number: ticket.number,
       title: ticket.title,
       creatorId: ticket.creatorId,
-      staffRoleIds: category?.staffRoleIds ?? [],
+      // Staff are brought into the private thread by mentioning their roles; ping roles are mentioned too.
+      staffRoleIds: [...new Set([...(category?.staffRoleIds ?? []), ...(category?.pingRoleIds ?? [])])],
       embed: message.embed,
       components: message.components,
     });

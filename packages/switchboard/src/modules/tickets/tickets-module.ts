@@ -7,6 +7,7 @@
  */
 import type { API } from '@discordjs/core';
 import {
+  ApplicationCommandOptionType,
   ButtonStyle,
   ComponentType,
   GatewayIntentBits,
@@ -29,6 +30,7 @@ import type { TicketRecord } from '../../storage/ticket-repository.ts';
 import type { HubModule } from '../hub-module.ts';
 import { TicketChannelManager } from './discord/ticket-channel-manager.ts';
 import { TicketDiscordFailure, TicketLimitRefusal } from './discord/ticket-discord-errors.ts';
+import { ticketChannelName } from './discord/ticket-layout.ts';
 import { TICKET_COMMAND } from './ticket-commands.ts';
 import type { TicketCategoryService } from './ticket-category-service.ts';
 import { TicketDiscordSync } from './ticket-discord-sync.ts';
@@ -80,11 +82,21 @@ function holds(member: APIInteractionGuildMember | undefined, permission: bigint
   return (permissions & (permission | PermissionFlagsBits.Administrator)) !== 0n;
 }
 
-function optionValue(interaction: APIChatInputApplicationCommandInteraction, name: string): string | undefined {
-  const subcommand = interaction.data.options?.[0];
-  if (!subcommand || !('options' in subcommand)) return undefined;
-  const option = subcommand.options?.find((o) => o.name === name);
-  return option && 'value' in option && typeof option.value === 'string' ? option.value : undefined;
+/** The subcommand's path (`open`, `category add`) and its options, from a command with groups or not. */
+function commandParts(interaction: APIChatInputApplicationCommandInteraction): { path: string; value(name: string): string | undefined } {
+  let path: string[] = [];
+  let options = interaction.data.options ?? [];
+  for (let first = options[0]; first && (first.type === ApplicationCommandOptionType.SubcommandGroup || first.type === ApplicationCommandOptionType.Subcommand); first = options[0]) {
+    path = [...path, first.name];
+    options = 'options' in first && first.options ? (first.options as typeof options) : [];
+  }
+  return {
+    path: path.join(' '),
+    value: (name) => {
+      const option = options.find((o) => o.name === name);
+      return option && 'value' in option && typeof option.value === 'string' ? option.value : undefined;
+    },
+  };
 }
 
 function modalField(interaction: APIModalSubmitInteraction, id: string): string {
@@ -164,6 +176,35 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
     if (!ticket) return undefined;
     const category = await sync.categoryOf(ticket);
     return { ticket, category, ref: { guildId: ticket.guildId, number: ticket.number }, actor: actorOf(interaction.member, category) };
+  }
+
+  async function manageCategories(guildId: string, command: ReturnType<typeof commandParts>, reply: InteractionResponder): Promise<void> {
+    if (command.path === 'category list') {
+      const list = await categories.list(guildId);
+      return reply.replyEphemeral(
+        list.length === 0
+          ? 'No ticket categories yet: add one with /ticket category add.'
+          : list.map((c) => `${c.emoji ?? '•'} **${c.name}** → #${c.channelName ?? c.name}${c.staffRoleIds.length ? `, staff ${c.staffRoleIds.map((r) => `<@&${r}>`).join(' ')}` : ''}`).join('\n').slice(0, 2000),
+      );
+    }
+    const name = command.value('name') ?? '';
+    if (command.path === 'category remove') {
+      const category = await service.resolveCategory(guildId, name);
+      if (!category) return reply.replyEphemeral(`There is no ticket category "${name}".`);
+      const removed = await categories.delete(guildId, category.id);
+      return reply.replyEphemeral(removed.ok ? `Removed the ticket category **${category.name}**.` : removed.reason);
+    }
+    const staff = command.value('staff');
+    const ping = command.value('ping');
+    const created = await categories.create(guildId, {
+      name,
+      emoji: command.value('emoji') ?? null,
+      description: command.value('description') ?? null,
+      staffRoleIds: staff ? [staff] : [],
+      pingRoleIds: ping ? [ping] : [],
+      channelName: command.value('channel') ? ticketChannelName(command.value('channel')!) : null,
+    });
+    return reply.replyEphemeral(created.ok ? `Added the ticket category **${created.category.name}**.` : created.reason);
   }
 
   async function closeHere(interaction: APIMessageComponentInteraction | APIChatInputApplicationCommandInteraction, reason: string | null, reply: InteractionResponder) {
@@ -261,14 +302,19 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
     warnInDiscord: (ticket, closesAt) => sync.warnInDiscord(ticket, closesAt),
 
     async onCommand(interaction, reply) {
-      const subcommand = interaction.data.options?.[0]?.name;
+      const command = commandParts(interaction);
+      const subcommand = command.path;
       const guildId = interaction.guild_id;
       if (!guildId) return reply.replyEphemeral('Tickets live in servers.');
+      if (subcommand.startsWith('category ')) {
+        if (!holds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Ticket categories need the Manage Server permission.');
+        return manageCategories(guildId, command, reply);
+      }
       if (subcommand === 'open') {
-        const categoryName = optionValue(interaction, 'category');
+        const categoryName = command.value('category');
         const category = categoryName ? await service.resolveCategory(guildId, categoryName) : undefined;
         if (categoryName && !category) return reply.replyEphemeral(`There is no ticket category "${categoryName}" in this server.`);
-        return reply.showModal(openForm(category?.id ?? '-', optionValue(interaction, 'priority') ?? 'normal'));
+        return reply.showModal(openForm(category?.id ?? '-', command.value('priority') ?? 'normal'));
       }
       if (subcommand === 'panel') {
         if (!holds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Posting a ticket panel needs the Manage Server permission.');
@@ -283,7 +329,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
         });
         return reply.replyEphemeral('Panel posted.');
       }
-      if (subcommand === 'close') return closeHere(interaction, optionValue(interaction, 'reason') ?? null, reply);
+      if (subcommand === 'close') return closeHere(interaction, command.value('reason') ?? null, reply);
       return reply.replyEphemeral('Unknown /ticket subcommand.');
     },
 

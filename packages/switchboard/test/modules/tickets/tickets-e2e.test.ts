@@ -29,7 +29,8 @@ describeEachDatabase('tickets end to end', ({ it, open }) => {
 
   before(async () => {
     sim = await startTestSimulator();
-    hub = await testHub(await open(), { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase }, { discord: true });
+    // Several steps per person: a burst larger than the default per-user budget.
+    hub = await testHub(await open(), { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase, USER_RATE_LIMIT_BURST: '50' }, { discord: true });
     const material = generateApiToken();
     await new ApiTokenRepository(hub.database.db).create({ id: material.id, name: 'admin', role: 'admin', tokenHash: material.hash, now: Date.now() });
     admin = material.token;
@@ -170,5 +171,34 @@ describeEachDatabase('tickets end to end', ({ it, open }) => {
     assert.equal(warnForm.callback?.type, 9);
     const warned = await sim.control<Callback>('POST', '/interactions', { kind: 'modal', customId: warnForm.callback!.data!.custom_id!, fields: { reason: 'Please keep it civil.' }, channelId: thread, userId: member('ada') });
     assert.match(warned.callback?.data?.content ?? '', /Warned <@\d+> \(1 warning in all\)/);
+  });
+
+  it('manages categories by command (Manage Server only) and opens tickets from the panel', async () => {
+    const owner = sim.demo.ownerId;
+    const denied = await sim.control<Callback>('POST', '/interactions', { kind: 'command', name: 'ticket category add', options: { name: 'Billing' }, channelId: sim.demo.channels.support, userId: member('alan') });
+    assert.match(denied.callback?.data?.content ?? '', /need the Manage Server permission/);
+    const added = await sim.control<Callback>('POST', '/interactions', {
+      kind: 'command',
+      name: 'ticket category add',
+      options: { name: 'Billing', staff: sim.demo.roles.Staff, channel: 'billing', emoji: '💳' },
+      channelId: sim.demo.channels.support,
+      userId: owner,
+    });
+    assert.match(added.callback?.data?.content ?? '', /Added the ticket category \*\*Billing\*\*/);
+    const listed = await sim.control<Callback>('POST', '/interactions', { kind: 'command', name: 'ticket category list', channelId: sim.demo.channels.support, userId: owner });
+    assert.match(listed.callback?.data?.content ?? '', /💳 \*\*Billing\*\* → #billing/);
+
+    await sim.control<Callback>('POST', '/interactions', { kind: 'command', name: 'ticket panel', channelId: sim.demo.channels.support, userId: owner });
+    const posted = await sim.control<{ id: string; components?: { components: { custom_id?: string; options?: { label: string; value: string }[] }[] }[] }[]>('GET', `/channels/${sim.demo.channels.support}/messages`);
+    const panel = posted.reverse().find((m) => m.components?.[0]?.components[0]?.custom_id === 'tickets:panel')!;
+    const billing = panel.components![0]!.components[0]!.options!.find((o) => o.label === 'Billing')!;
+    const form = await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: panel.id, customId: 'tickets:panel', values: [billing.value], userId: member('marie') });
+    assert.equal(form.callback?.type, 9);
+    await sim.control<Callback>('POST', '/interactions', { kind: 'modal', customId: form.callback!.data!.custom_id!, fields: { title: 'Invoice missing', description: 'No invoice for November.' }, channelId: sim.demo.channels.support, userId: member('marie'), waitMs: 3_500 });
+    await eventually(async () => {
+      const world = await state();
+      const thread = world.threads.find((t) => t.name.endsWith('Invoice missing'));
+      return thread !== undefined && world.channels.find((c) => c.id === thread.parent_id)?.name === 'billing';
+    }, 'the panel ticket opened in #billing', 10_000);
   });
 });
