@@ -368,6 +368,44 @@ export function ticketRoutes(app: FastifyInstance, options: TicketRoutesOptions)
     },
   );
 
+  const blocklistBase = `${API_PREFIX}/guilds/:guildId/ticket-blocklist/:userId`;
+  const blockSchema = z.object({ guildId: z.string(), userId: z.string(), reason: z.string().nullable(), createdAt: z.string() });
+
+  typed.put(
+    blocklistBase,
+    {
+      config: { auth: 'admin' },
+      schema: {
+        ...common,
+        summary: 'Stop a member from opening tickets in this guild',
+        params: guildParams.extend({ userId: snowflake }),
+        body: z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict().default({}),
+        response: { 200: envelopeOf(blockSchema), ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const entry = await tickets.block({ guildId: request.params.guildId, userId: request.params.userId, reason: request.body.reason ?? null });
+      return ok({ ...entry, createdAt: new Date(entry.createdAt).toISOString() });
+    },
+  );
+
+  typed.delete(
+    blocklistBase,
+    {
+      config: { auth: 'admin' },
+      schema: {
+        ...common,
+        summary: 'Let a blocked member open tickets again',
+        params: guildParams.extend({ userId: snowflake }),
+        response: { 200: envelopeOf(z.object({ unblocked: z.literal(true) })), 404: errorEnvelope, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      if (!(await tickets.unblock(request.params.guildId, request.params.userId))) throw new ApiError(404, 'not_found', 'That member is not blocked.');
+      return ok({ unblocked: true as const });
+    },
+  );
+
   const categoriesBase = `${API_PREFIX}/guilds/:guildId/ticket-categories`;
 
   typed.get(

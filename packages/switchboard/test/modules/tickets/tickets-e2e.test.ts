@@ -201,4 +201,17 @@ describeEachDatabase('tickets end to end', ({ it, open }) => {
       return thread !== undefined && world.channels.find((c) => c.id === thread.parent_id)?.name === 'billing';
     }, 'the panel ticket opened in #billing', 10_000);
   });
+
+  it('a blocked member cannot open tickets until unblocked', async () => {
+    const blockUrl = `/api/v1/guilds/${guild()}/ticket-blocklist/${member('tim')}`;
+    const put = (method: 'PUT' | 'DELETE') => hub.http.inject({ method, url: blockUrl, headers: { authorization: `Bearer ${admin}` }, ...(method === 'PUT' ? { payload: { reason: 'spam' } } : {}) });
+    assert.equal((await put('PUT')).statusCode, 200);
+    const refused = await api('POST', `/api/v1/guilds/${guild()}/tickets`, { title: 'Let me in', description: 'please', creatorId: member('tim') });
+    assert.equal(refused.statusCode, 422);
+    assert.equal(refused.json().error.code, 'blocked');
+    assert.equal((await put('DELETE')).statusCode, 200);
+    assert.equal((await put('DELETE')).statusCode, 404);
+    const allowed = await api('POST', `/api/v1/guilds/${guild()}/tickets`, { title: 'Let me in', description: 'please', creatorId: member('tim') });
+    assert.equal(allowed.statusCode, 201);
+  });
 });
