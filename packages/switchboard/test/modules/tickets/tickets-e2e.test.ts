@@ -167,10 +167,22 @@ describeEachDatabase('tickets end to end', ({ it, open }) => {
     const confirm = asks.callback.data.components![0]!.components[0]!.custom_id;
     assert.match(confirm, /^tickets:ban-confirm:/);
 
+    const pending = await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: first.id, customId: button('pending'), userId: member('ada') });
+    assert.match(pending.callback?.data?.content ?? '', /is waiting on/);
+    assert.equal((await api('GET', ticketUrl)).json().data.ticket.status, 'pending');
+
     const warnForm = await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: first.id, customId: button('warn'), userId: member('ada') });
     assert.equal(warnForm.callback?.type, 9);
     const warned = await sim.control<Callback>('POST', '/interactions', { kind: 'modal', customId: warnForm.callback!.data!.custom_id!, fields: { reason: 'Please keep it civil.' }, channelId: thread, userId: member('ada') });
     assert.match(warned.callback?.data?.content ?? '', /Warned <@\d+> \(1 warning in all\)/);
+
+    const prompt = (await sim.control<{ id: string; components?: { components: { custom_id?: string }[] }[] }[]>('GET', `/channels/${thread}/messages`)).find((m) =>
+      m.components?.some((row) => row.components.some((c) => c.custom_id === confirm)),
+    )!;
+    const banned = await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: prompt.id, customId: confirm, userId: member('ada') });
+    assert.match(banned.callback?.data?.content ?? '', /is banned/);
+    const bans = (await sim.control<{ bans: { user_id?: string; user?: { id: string } }[] }>('GET', `/guilds/${guild()}`)).bans;
+    assert.ok(JSON.stringify(bans).includes(member('grace')), 'the ticket creator is banned in Discord');
   });
 
   it('manages categories by command (Manage Server only) and opens tickets from the panel', async () => {
