@@ -10,10 +10,7 @@ import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
 import type { BotStatus } from './discord/bot-status.ts';
 import type { HubModule } from './modules/hub-module.ts';
 import { builtInModules } from './modules/built-in-modules.ts';
-import { createTickets } from './modules/tickets/create-tickets.ts';
-import { createTicketsModule } from './modules/tickets/tickets-module.ts';
-import { ticketAutoCloseJob } from './modules/tickets/ticket-auto-close-job.ts';
-import { ticketThreadCleanupJob } from './modules/tickets/ticket-thread-cleanup-job.ts';
+import { createTicketsFeature } from './modules/tickets/tickets-feature.ts';
 import { InteractionRouter } from './interactions/interaction-router.ts';
 import { InvalidCommandSetError, registerCommands } from './discord/command-registry.ts';
 import { CommandRegistrationRepository } from './storage/command-registration-repository.ts';
@@ -144,32 +141,15 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     });
     apps.onChange = () => broker.appsChanged();
     for (const job of broker.jobs) scheduler.register(job);
-    const tickets = createTickets(database.db);
-    const ticketsModule = createTicketsModule({
-      service: tickets.service,
-      categories: tickets.categories,
-      api: () => {
-        if (!discord) throw new Error('this hub runs without a Discord connection');
-        return discord.api;
-      },
+    const tickets = createTicketsFeature({
+      db: database.db,
+      api: () => discord?.api,
       logger: logger.child({ component: 'tickets' }),
-      dashboardUrl: (ticket) => `${config.publicUrl}/tickets/${ticket.guildId}/${ticket.number}`,
+      publicUrl: config.publicUrl,
+      settings: config.tickets,
     });
-    scheduler.register(
-      ticketAutoCloseJob(tickets.service, {
-        warnAfterMs: config.tickets.warnAfterMs,
-        closeAfterMs: config.tickets.closeAfterMs,
-        onWarn: (ticket, closesAt) => ticketsModule.warnInDiscord(ticket, closesAt),
-        onClose: (change) => ticketsModule.closeInDiscord(change),
-      }),
-    );
-    scheduler.register(
-      ticketThreadCleanupJob(tickets.service, {
-        olderThanMs: config.tickets.threadRetentionMs,
-        deleteThread: (ticket) => ticketsModule.manager().deleteThread(ticket.threadId),
-      }),
-    );
-    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: ticketsModule });
+    for (const job of tickets.jobs) scheduler.register(job);
+    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: tickets.module });
     const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
       new InteractionRouter({
         modules: [...enabled],
@@ -268,8 +248,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       metrics,
       apps,
       messenger: broker.messenger,
-      // Without a Discord connection there is nothing to show the change in.
-      tickets: { ...tickets, onChange: async (change) => (discord ? ticketsModule.mirror(change) : undefined) },
+      tickets: tickets.services,
       deliveries: broker.deliveries,
       checkCallbackUrl: async (url) => {
         const verdict = await checkCallbackUrl(url, config.appCallbacks);
