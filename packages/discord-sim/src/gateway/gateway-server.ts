@@ -97,8 +97,8 @@ export class GatewayServer implements GatewayContext {
     session.expiryTimer.unref();
   }
 
-  forgetConnection(connection: GatewayConnection): void {
-    this.connections.delete(connection);
+  forgetConnection(connection: object): void {
+    this.connections.delete(connection as GatewayConnection);
   }
 
   private guildsOnShard(session: GatewaySession) {
