@@ -1,30 +1,25 @@
 /**
  * Support tickets of a guild over HTTP: open, list, read, reply, assign, change, close, reopen, download the
- * transcript; and the guild's ticket categories. Reads need a viewer token, changes an admin token — an
+ * transcript (the guild's categories and blocklist are in ticket-settings-routes.ts). Reads need a viewer token, changes an admin token — an
  * admin acts as staff. A refused action answers 409 (the ticket's state does not allow it) or 422 (the
  * request cannot be honoured as asked) with the service's reason as the message; nothing is written then.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { TicketCategoryService, CategoryRefusal } from '../../modules/tickets/ticket-category-service.ts';
+import type { TicketCategoryService } from '../../modules/tickets/ticket-category-service.ts';
 import type { TicketActor } from '../../modules/tickets/ticket-lifecycle.ts';
-import type { TicketChange, TicketRefusal, TicketRefusalCode } from '../../modules/tickets/ticket-results.ts';
+import type { TicketChange } from '../../modules/tickets/ticket-results.ts';
 import type { TicketService } from '../../modules/tickets/ticket-service.ts';
-import type { TicketCategoryRecord } from '../../storage/ticket-category-repository.ts';
 import type { TicketMessageRecord, TicketRecord } from '../../storage/ticket-repository.ts';
 import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, errorEnvelope, ok } from '../envelope.ts';
+import { guildParams, iso, refused, snowflake, text } from './ticket-route-support.ts';
+import { ticketSettingsRoutes } from './ticket-settings-routes.ts';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 const STATUSES = ['open', 'assigned', 'pending', 'closed'] as const;
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
-const guildParams = z.object({ guildId: snowflake });
 const ticketParams = guildParams.extend({ number: z.coerce.number().int().min(1).max(2_147_483_647) });
-const categoryParams = guildParams.extend({ categoryId: z.string().min(1).max(64) });
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 const ticketSchema = z.object({
   id: z.string(),
   guildId: z.string(),
@@ -57,17 +52,6 @@ const messageSchema = z.object({
   createdAt: z.string(),
 });
 
-const categorySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  emoji: z.string().nullable(),
-  description: z.string().nullable(),
-  staffRoleIds: z.array(z.string()),
-  pingRoleIds: z.array(z.string()),
-  channelName: z.string().nullable(),
-  createdAt: z.string(),
-});
-
 function presentTicket(t: TicketRecord): z.infer<typeof ticketSchema> {
   return {
     id: t.id,
@@ -96,45 +80,12 @@ function presentMessage(m: TicketMessageRecord): z.infer<typeof messageSchema> {
   return { id: m.id, discordMessageId: m.discordMessageId, authorId: m.authorId, authorName: m.authorName, content: m.content, source: m.source, createdAt: iso(m.createdAt)! };
 }
 
-function presentCategory(c: TicketCategoryRecord): z.infer<typeof categorySchema> {
-  return { id: c.id, name: c.name, emoji: c.emoji, description: c.description, staffRoleIds: c.staffRoleIds, pingRoleIds: c.pingRoleIds, channelName: c.channelName, createdAt: iso(c.createdAt)! };
-}
-
-const REFUSAL_STATUS: Record<TicketRefusalCode | CategoryRefusal['code'], number> = {
-  not_found: 404,
-  conflict: 409,
-  limit_reached: 409,
-  name_taken: 409,
-  in_use: 409,
-  not_allowed: 422,
-  invalid: 422,
-  unknown_category: 422,
-  blocked: 422,
-  cooldown: 422,
-};
-
-function refused(refusal: TicketRefusal | CategoryRefusal): never {
-  const details = 'details' in refusal ? refusal.details : undefined;
-  throw new ApiError(REFUSAL_STATUS[refusal.code], refusal.code, refusal.reason, details);
-}
-
 /** An admin API caller acts as staff; `id` names who did it where the body does not say. */
 function apiActor(request: FastifyRequest, id?: string): TicketActor {
   const principal = request.principal;
   const caller = principal?.kind === 'token' ? `api:${principal.name}` : 'api';
   return { id: id ?? caller, isStaff: true };
 }
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-const categoryFields = {
-  name: text(100),
-  emoji: z.string().trim().min(1).max(64).nullable(),
-  description: z.string().trim().max(1000).nullable(),
-  staffRoleIds: z.array(snowflake).max(25),
-  pingRoleIds: z.array(snowflake).max(25),
-  channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'must be 1–100 lower-case letters, digits, - or _').nullable(),
-};
 
 export type TicketRoutesOptions = {
   tickets: TicketService;
@@ -144,9 +95,10 @@ export type TicketRoutesOptions = {
 };
 
 export function ticketRoutes(app: FastifyInstance, options: TicketRoutesOptions): void {
+  ticketSettingsRoutes(app, { tickets: options.tickets, categories: options.categories });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const common = { tags: ['tickets'], security: [{ bearer: [] }] };
-  const { tickets, categories } = options;
+  const { tickets } = options;
   const base = `${API_PREFIX}/guilds/:guildId/tickets`;
   const refusals = { 404: errorEnvelope, 409: errorEnvelope, 422: errorEnvelope, ...commonErrorResponses };
   const ticketEnvelope = envelopeOf(ticketSchema);
@@ -365,120 +317,6 @@ export function ticketRoutes(app: FastifyInstance, options: TicketRoutesOptions)
         .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
         .type(html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8')
         .send(html ? transcript.html : transcript.text);
-    },
-  );
-
-  const blocklistBase = `${API_PREFIX}/guilds/:guildId/ticket-blocklist/:userId`;
-  const blockSchema = z.object({ guildId: z.string(), userId: z.string(), reason: z.string().nullable(), createdAt: z.string() });
-
-  typed.put(
-    blocklistBase,
-    {
-      config: { auth: 'admin' },
-      schema: {
-        ...common,
-        summary: 'Stop a member from opening tickets in this guild',
-        params: guildParams.extend({ userId: snowflake }),
-        body: z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict().default({}),
-        response: { 200: envelopeOf(blockSchema), ...commonErrorResponses },
-      },
-    },
-    async (request) => {
-      const entry = await tickets.block({ guildId: request.params.guildId, userId: request.params.userId, reason: request.body.reason ?? null });
-      return ok({ ...entry, createdAt: new Date(entry.createdAt).toISOString() });
-    },
-  );
-
-  typed.delete(
-    blocklistBase,
-    {
-      config: { auth: 'admin' },
-      schema: {
-        ...common,
-        summary: 'Let a blocked member open tickets again',
-        params: guildParams.extend({ userId: snowflake }),
-        response: { 200: envelopeOf(z.object({ unblocked: z.literal(true) })), 404: errorEnvelope, ...commonErrorResponses },
-      },
-    },
-    async (request) => {
-      if (!(await tickets.unblock(request.params.guildId, request.params.userId))) throw new ApiError(404, 'not_found', 'That member is not blocked.');
-      return ok({ unblocked: true as const });
-    },
-  );
-
-  const categoriesBase = `${API_PREFIX}/guilds/:guildId/ticket-categories`;
-
-  typed.get(
-    categoriesBase,
-    {
-      config: { auth: 'viewer' },
-      schema: { ...common, summary: "The guild's ticket categories", params: guildParams, response: { 200: envelopeOf(z.array(categorySchema)), ...commonErrorResponses } },
-    },
-    async (request) => ok((await categories.list(request.params.guildId)).map(presentCategory)),
-  );
-
-  typed.post(
-    categoriesBase,
-    {
-      config: { auth: 'admin' },
-      schema: {
-        ...common,
-        summary: 'Add a ticket category (names are unique per guild)',
-        params: guildParams,
-        body: z
-          .object({
-            ...categoryFields,
-            emoji: categoryFields.emoji.default(null),
-            description: categoryFields.description.default(null),
-            staffRoleIds: categoryFields.staffRoleIds.default([]),
-            pingRoleIds: categoryFields.pingRoleIds.default([]),
-            channelName: categoryFields.channelName.default(null),
-          })
-          .strict(),
-        response: { 201: envelopeOf(categorySchema), ...refusals },
-      },
-    },
-    async (request, reply) => {
-      const result = await categories.create(request.params.guildId, request.body);
-      if (!result.ok) refused(result);
-      return reply.status(201).send(ok(presentCategory(result.category)));
-    },
-  );
-
-  typed.patch(
-    `${categoriesBase}/:categoryId`,
-    {
-      config: { auth: 'admin' },
-      schema: {
-        ...common,
-        summary: 'Change a ticket category',
-        params: categoryParams,
-        body: z.object(categoryFields).partial().strict(),
-        response: { 200: envelopeOf(categorySchema), ...refusals },
-      },
-    },
-    async (request) => {
-      const result = await categories.update(request.params.guildId, request.params.categoryId, request.body);
-      if (!result.ok) refused(result);
-      return ok(presentCategory(result.category));
-    },
-  );
-
-  typed.delete(
-    `${categoriesBase}/:categoryId`,
-    {
-      config: { auth: 'admin' },
-      schema: {
-        ...common,
-        summary: 'Delete a ticket category without open tickets (closed ones keep their rows, without a category)',
-        params: categoryParams,
-        response: { 200: envelopeOf(z.object({ deleted: z.literal(true) })), ...refusals },
-      },
-    },
-    async (request) => {
-      const result = await categories.delete(request.params.guildId, request.params.categoryId);
-      if (!result.ok) refused(result);
-      return ok({ deleted: true as const });
     },
   );
 }
