@@ -92,3 +92,8 @@ export const DISCORD_API_VERSION = 10;
 
 /** Snowflake ids count milliseconds from the first moment of 2015 (https://discord.com/developers/docs/reference#snowflakes). */
 export const DISCORD_EPOCH_MS = 1_420_070_400_000;
+
+/** Guild scheduled events: name, description and external location (https://discord.com/developers/docs/resources/guild-scheduled-event). */
+export const SCHEDULED_EVENT_NAME_MAX = 100;
+export const SCHEDULED_EVENT_DESCRIPTION_MAX = 1000;
+export const SCHEDULED_EVENT_LOCATION_MAX = 100;
