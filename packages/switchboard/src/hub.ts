@@ -11,6 +11,7 @@ import type { BotStatus } from './discord/bot-status.ts';
 import type { HubModule } from './modules/hub-module.ts';
 import { builtInModules } from './modules/built-in-modules.ts';
 import { createTicketsFeature } from './modules/tickets/tickets-feature.ts';
+import { createAttendanceFeature } from './modules/attendance/attendance-feature.ts';
 import { InteractionRouter } from './interactions/interaction-router.ts';
 import { InvalidCommandSetError, registerCommands } from './discord/command-registry.ts';
 import { CommandRegistrationRepository } from './storage/command-registration-repository.ts';
@@ -149,7 +150,15 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       settings: config.tickets,
     });
     for (const job of tickets.jobs) scheduler.register(job);
-    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: tickets.module });
+    const attendance = createAttendanceFeature({
+      db: database.db,
+      api: () => discord?.api,
+      logger: logger.child({ component: 'attendance' }),
+      encryptionKey: keys.keys[0]!,
+      mirrorScheduledEvents: config.attendanceScheduledEvents,
+    });
+    for (const job of attendance.jobs) scheduler.register(job);
+    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: tickets.module, attendance: attendance.module });
     const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
       new InteractionRouter({
         modules: [...enabled],
@@ -249,6 +258,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       apps,
       messenger: broker.messenger,
       tickets: tickets.services,
+      attendance: { service: attendance.service, calendarKey: attendance.calendarKey, onChange: attendance.onChange },
       deliveries: broker.deliveries,
       checkCallbackUrl: async (url) => {
         const verdict = await checkCallbackUrl(url, config.appCallbacks);

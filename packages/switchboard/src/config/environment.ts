@@ -153,6 +153,12 @@ export const environmentVariables = {
     default: '30',
     schema: integer(1, 3650),
   },
+  ATTENDANCE_SCHEDULED_EVENTS: {
+    description: 'Mirror attendance sessions as Discord scheduled events (the bot then needs Manage Events).',
+    example: 'true',
+    default: 'false',
+    schema: booleanFlag,
+  },
   APP_INACTIVE_DAYS: {
     description: 'Apps that send no heartbeat for this many days are unregistered.',
     example: '30',
@@ -291,6 +297,7 @@ export type Config = {
   appInactiveDays: number;
   webhookRetryScale: number;
   tickets: { warnAfterMs: number; closeAfterMs: number; threadRetentionMs: number };
+  attendanceScheduledEvents: boolean;
 };
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]. */
@@ -375,6 +382,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       appCallbacks: { allowLoopback: values.APP_CALLBACKS_ALLOW_LOOPBACK as boolean, allowPrivate: values.APP_CALLBACKS_ALLOW_PRIVATE as boolean },
       appInactiveDays: values.APP_INACTIVE_DAYS as number,
       webhookRetryScale: values.WEBHOOK_RETRY_SCALE as number,
+      attendanceScheduledEvents: values.ATTENDANCE_SCHEDULED_EVENTS as boolean,
       tickets: {
         warnAfterMs: (values.TICKET_INACTIVE_WARN_HOURS as number) * 3_600_000,
         closeAfterMs: (values.TICKET_INACTIVE_CLOSE_HOURS as number) * 3_600_000,

@@ -18,6 +18,8 @@ import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
 import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { appRoutes } from './routes/app-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
+import { attendanceRoutes, type AttendanceApiChange } from './routes/attendance-routes.ts';
+import type { AttendanceService } from '../modules/attendance/attendance-service.ts';
 import type { Tickets } from '../modules/tickets/create-tickets.ts';
 import type { TicketChange } from '../modules/tickets/ticket-results.ts';
 import { appMessageRoutes } from './routes/app-message-routes.ts';
@@ -51,6 +53,7 @@ export type HttpServerOptions = {
   messenger: AppMessenger;
   /** The ticket services, and where to tell Discord about changes made through the API. */
   tickets: Tickets & { onChange: (change: TicketChange) => Promise<void> };
+  attendance: { service: AttendanceService; calendarKey: Buffer; onChange: (change: AttendanceApiChange) => Promise<void> };
   deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
 };
@@ -116,6 +119,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   appRoutes(app, { apps: options.apps, checkCallbackUrl: options.checkCallbackUrl });
   appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
   ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories, onChange: options.tickets.onChange });
+  attendanceRoutes(app, { attendance: options.attendance.service, calendarKey: options.attendance.calendarKey, publicUrl: options.publicUrl, onChange: options.attendance.onChange });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);
   await app.ready();

@@ -15,8 +15,10 @@ export type BuiltInModuleContext = {
   broker: HubModule;
   /** The support tickets module, built with its services. */
   tickets: HubModule;
+  /** The attendance module, built with its service. */
+  attendance: HubModule;
 };
 
 export function builtInModules(context: BuiltInModuleContext): HubModule[] {
-  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.broker, context.tickets];
+  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.broker, context.tickets, context.attendance];
 }

@@ -262,3 +262,65 @@ export interface Tables {
   ticket_blocklist: TicketBlocklistTable;
   ticket_warnings: TicketWarningsTable;
 }
+
+export type AttendanceAnswer = 'yes' | 'maybe' | 'late' | 'no';
+
+export type AttendanceSessionStatus = 'scheduled' | 'cancelled';
+
+export type AttendanceRecurrence = 'weekly';
+
+export interface AttendanceSessionsTable {
+  id: string;
+  guild_id: string;
+  channel_id: string;
+  /** The session's message in Discord, once posted. */
+  message_id: string | null;
+  title: string;
+  description: string;
+  starts_at: number;
+  ends_at: number;
+  /** IANA zone the session is planned in: the next occurrence keeps the same local time in it. */
+  timezone: string;
+  /** At most this many Yes; further Yes wait in line. Null: no limit. */
+  capacity: number | null;
+  /** JSON array of role ids allowed to answer; empty: everyone. */
+  allowed_role_ids: string;
+  recurrence: AttendanceRecurrence | null;
+  /** With `weekly`: every this many weeks. */
+  interval_weeks: number | null;
+  /** Shared by the occurrences of one series (the first occurrence's id). */
+  series_id: string;
+  /** 0, 1, … within the series; unique with `series_id`. */
+  occurrence_index: number;
+  status: AttendanceSessionStatus;
+  created_by: string;
+  /** The broker app that created it, if one did. */
+  app_id: string | null;
+  reminder_minutes_before: number | null;
+  calendar_event_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttendanceResponsesTable {
+  session_id: string;
+  user_id: string;
+  answer: AttendanceAnswer;
+  /** Set for a Yes waiting for a place: the smaller, the sooner. Null otherwise. */
+  waitlist_position: number | null;
+  responded_at: number;
+}
+
+export interface AttendanceRemindersTable {
+  session_id: string;
+  user_id: string;
+  due_at: number;
+  /** Set when claimed for sending; a reminder is claimed once. */
+  sent_at: number | null;
+}
+
+export interface Tables {
+  attendance_sessions: AttendanceSessionsTable;
+  attendance_responses: AttendanceResponsesTable;
+  attendance_reminders: AttendanceRemindersTable;
+}

@@ -5,6 +5,7 @@ import { parseEnvironment } from '../../config/environment.ts';
 import { builtInModules } from '../../modules/built-in-modules.ts';
 import { BROKER_MODULE_DECLARATION } from '../../broker/broker-module.ts';
 import { TICKETS_MODULE_DECLARATION } from '../../modules/tickets/tickets-module.ts';
+import { ATTENDANCE_MODULE_DECLARATION } from '../../modules/attendance/attendance-module.ts';
 import { EXIT_FAILURE, EXIT_OK } from '../cli-error.ts';
 import { parseFlags, type Command } from '../command.ts';
 import { loadDotEnv } from '../load-config.ts';
@@ -25,7 +26,7 @@ Exit codes: 0 ready (warnings allowed), 1 a check failed.`,
     const parsed = parseEnvironment(io.env);
     const config = parsed.ok ? parsed.config : undefined;
     // Doctor only reads what the modules declare; it never runs them.
-    const modules = builtInModules({ commands: () => [], status: () => { throw new Error('not running'); }, broker: BROKER_MODULE_DECLARATION, tickets: TICKETS_MODULE_DECLARATION });
+    const modules = builtInModules({ commands: () => [], status: () => { throw new Error('not running'); }, broker: BROKER_MODULE_DECLARATION, tickets: TICKETS_MODULE_DECLARATION, attendance: ATTENDANCE_MODULE_DECLARATION });
     const results = await runChecks([...foundationChecks(io.env), ...discordChecks(config, modules)]);
     io.out(values.json ? `${JSON.stringify(results, null, 2)}\n` : formatResults(results));
     return results.some((r) => r.status === 'fail') ? EXIT_FAILURE : EXIT_OK;

@@ -6,5 +6,6 @@ import { apps } from './0003-apps.ts';
 import { webhookOutbox } from './0004-webhook-outbox.ts';
 import { assistantConversations } from './0005-assistant-conversations.ts';
 import { tickets } from './0006-tickets.ts';
+import { attendance } from './0007-attendance.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance];
