@@ -156,6 +156,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       logger: logger.child({ component: 'attendance' }),
       encryptionKey: keys.keys[0]!,
       mirrorScheduledEvents: config.attendanceScheduledEvents,
+      reminderCheckMs: config.attendanceReminderCheckMs,
     });
     for (const job of attendance.jobs) scheduler.register(job);
     const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: tickets.module, attendance: attendance.module });

@@ -159,6 +159,12 @@ export const environmentVariables = {
     default: 'false',
     schema: booleanFlag,
   },
+  ATTENDANCE_REMINDER_CHECK_MS: {
+    description: 'How often due attendance reminders are looked for (a reminder goes out at most this late).',
+    example: '30000',
+    default: '30000',
+    schema: integer(100, 3_600_000),
+  },
   APP_INACTIVE_DAYS: {
     description: 'Apps that send no heartbeat for this many days are unregistered.',
     example: '30',
@@ -298,6 +304,7 @@ export type Config = {
   webhookRetryScale: number;
   tickets: { warnAfterMs: number; closeAfterMs: number; threadRetentionMs: number };
   attendanceScheduledEvents: boolean;
+  attendanceReminderCheckMs: number;
 };
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]. */
@@ -383,6 +390,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       appInactiveDays: values.APP_INACTIVE_DAYS as number,
       webhookRetryScale: values.WEBHOOK_RETRY_SCALE as number,
       attendanceScheduledEvents: values.ATTENDANCE_SCHEDULED_EVENTS as boolean,
+      attendanceReminderCheckMs: values.ATTENDANCE_REMINDER_CHECK_MS as number,
       tickets: {
         warnAfterMs: (values.TICKET_INACTIVE_WARN_HOURS as number) * 3_600_000,
         closeAfterMs: (values.TICKET_INACTIVE_CLOSE_HOURS as number) * 3_600_000,

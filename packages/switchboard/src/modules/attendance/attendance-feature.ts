@@ -31,6 +31,7 @@ export function createAttendanceFeature(options: {
   logger: Logger;
   encryptionKey: EncryptionKey;
   mirrorScheduledEvents: boolean;
+  reminderCheckMs: number;
 }): AttendanceFeature {
   const service = createAttendance(options.db);
   const module = createAttendanceModule({
@@ -77,7 +78,7 @@ export function createAttendanceFeature(options: {
     calendarKey: createHmac('sha256', options.encryptionKey.key).update('switchboard calendar feeds').digest(),
     onChange,
     jobs: [
-      attendanceReminderJob(service, { send: (due) => module.remind(due) }),
+      attendanceReminderJob(service, { intervalMs: options.reminderCheckMs, send: (due) => module.remind(due) }),
       attendanceRecurrenceJob(service, { onCreated: (next) => module.publish(next) }),
     ],
   };
