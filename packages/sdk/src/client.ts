@@ -7,6 +7,7 @@ import { startHeartbeatLoop, type HeartbeatOptions, type StopHeartbeats } from '
 import type { RetryPolicy } from './retry.ts';
 import type {
   App,
+  CreateSessionInput,
   DeliveriesQuery,
   Delivery,
   EditMessageInput,
@@ -144,6 +145,14 @@ export class SwitchboardClient {
   /** Asks the hub to send a `ping` webhook to the app's callback URL. */
   ping(): Promise<HubAnswer> {
     return this.#request<HubAnswer>({ method: 'POST', path: `${this.#app()}/ping`, idempotent: false });
+  }
+
+  /**
+   * Announces a session with attendance buttons in one of the app's channels. Members' answers come back as
+   * `session.response` events when the app subscribed to them.
+   */
+  createSession(session: CreateSessionInput): Promise<{ sessionId: string; channelId: string; messageId: string | null }> {
+    return this.#request<{ sessionId: string; channelId: string; messageId: string | null }>({ method: 'POST', path: `${this.#app()}/sessions`, body: session, idempotent: false });
   }
 
   #appId(): string {

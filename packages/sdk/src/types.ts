@@ -28,6 +28,7 @@ export const EVENT_TYPES = [
   'interaction.modal',
   'assistant.message',
   'assistant.clear',
+  'session.response',
   'ping',
 ] as const;
 
@@ -84,6 +85,30 @@ export interface AssistantClearData {
   channelId: string;
 }
 
+/** A session the app announces (`client.createSession`): times in ISO 8601; one of channelId or channel. */
+export interface CreateSessionInput {
+  channelId?: string;
+  channel?: string;
+  title: string;
+  description?: string;
+  start_time: string;
+  end_time: string;
+  /** IANA zone (default UTC). */
+  timezone?: string;
+  capacity?: number | null;
+  reminderMinutesBefore?: number | null;
+}
+
+/** A member answered a session the app created (`POST /apps/:id/sessions`). */
+export interface SessionResponseData {
+  sessionId: string;
+  userId: string;
+  answer: 'yes' | 'maybe' | 'late' | 'no';
+  /** The answer is a Yes waiting for a place. */
+  waitlisted: boolean;
+  counts: { yes: number; waitlist: number; maybe: number; late: number; no: number };
+}
+
 export type MessageCreateEvent = WebhookEventBase<'message.create', GatewayMessageCreateDispatchData>;
 export type ReactionAddEvent = WebhookEventBase<'reaction.add', GatewayMessageReactionAddDispatchData>;
 export type ReactionRemoveEvent = WebhookEventBase<'reaction.remove', GatewayMessageReactionRemoveDispatchData>;
@@ -91,6 +116,7 @@ export type InteractionComponentEvent = WebhookEventBase<'interaction.component'
 export type InteractionModalEvent = WebhookEventBase<'interaction.modal', ModalInteractionData>;
 export type AssistantMessageEvent = WebhookEventBase<'assistant.message', AssistantMessageData>;
 export type AssistantClearEvent = WebhookEventBase<'assistant.clear', AssistantClearData>;
+export type SessionResponseEvent = WebhookEventBase<'session.response', SessionResponseData>;
 /** Sent by `POST /apps/:id/ping` to check the endpoint; the data carries nothing to act on. */
 export type PingEvent = WebhookEventBase<'ping', Record<string, unknown>>;
 
@@ -103,6 +129,7 @@ export type WebhookEvent =
   | InteractionModalEvent
   | AssistantMessageEvent
   | AssistantClearEvent
+  | SessionResponseEvent
   | PingEvent;
 
 /** An event of a type this SDK does not know yet (see `isKnownEvent`). */

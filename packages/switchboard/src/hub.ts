@@ -157,6 +157,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       encryptionKey: keys.keys[0]!,
       mirrorScheduledEvents: config.attendanceScheduledEvents,
       reminderCheckMs: config.attendanceReminderCheckMs,
+      notifyApp: (appId, guildId, data) => broker.notifyApp(appId, 'session.response', guildId, data),
     });
     for (const job of attendance.jobs) scheduler.register(job);
     const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: tickets.module, attendance: attendance.module });
@@ -260,6 +261,15 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       messenger: broker.messenger,
       tickets: tickets.services,
       attendance: { service: attendance.service, calendarKey: attendance.calendarKey, onChange: attendance.onChange },
+      appSessions: {
+        resolveChannel: (app, target) => broker.messenger.resolveChannel(app, target),
+        create: async (input) => {
+          const result = await attendance.service.create(input);
+          if (result.ok) await attendance.onChange({ kind: 'created', result });
+          return result;
+        },
+        messageOf: async (guildId, sessionId) => (await attendance.service.get({ guildId, sessionId }))?.messageId ?? null,
+      },
       deliveries: broker.deliveries,
       checkCallbackUrl: async (url) => {
         const verdict = await checkCallbackUrl(url, config.appCallbacks);

@@ -52,7 +52,8 @@ export class AppMessenger {
     };
   }
 
-  async #channelFor(app: AppRecord, target: { channelId?: string; channel?: string }): Promise<{ channelId: string; guildId: string }> {
+  /** Where an app may post: a channel id or one of its named channels, inside one of its guilds. */
+  async resolveChannel(app: AppRecord, target: { channelId?: string; channel?: string }): Promise<{ channelId: string; guildId: string }> {
     const channelId = target.channelId ?? (target.channel !== undefined ? app.channels[target.channel] : undefined);
     if (!channelId) {
       const names = Object.keys(app.channels);
@@ -72,7 +73,7 @@ export class AppMessenger {
   }
 
   async send(app: AppRecord, input: AppMessageInput & { channelId?: string; channel?: string }): Promise<{ messageId: string; channelId: string }> {
-    const { channelId, guildId } = await this.#channelFor(app, input);
+    const { channelId, guildId } = await this.resolveChannel(app, input);
     const message = await this.#api().channels.createMessage(channelId, this.#body(app, input));
     await this.#ownership.recordMessage({ messageId: message.id, appId: app.id, channelId, guildId, now: Date.now() });
     return { messageId: message.id, channelId };

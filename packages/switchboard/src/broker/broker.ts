@@ -9,7 +9,8 @@ import type { Job } from '../jobs/job.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { AppRepository } from '../storage/app-repository.ts';
 import type { Database } from '../storage/database.ts';
-import { WebhookRepository } from '../storage/webhook-repository.ts';
+import { enqueueEvent, WebhookRepository } from '../storage/webhook-repository.ts';
+import { newEventId, type WebhookEventType } from './webhook-event.ts';
 import { ChannelDirectory } from '../discord/channel-directory.ts';
 import type { HubModule } from '../modules/hub-module.ts';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
@@ -51,6 +52,8 @@ export type Broker = {
   jobs: Job[];
   /** Reloads the app directory (after a registry change). */
   appsChanged(): Promise<void>;
+  /** Queues an event for an app when it subscribed to that type (a module's news for the app that started something). */
+  notifyApp(appId: string, type: WebhookEventType, guildId: string | null, data: unknown): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -109,6 +112,11 @@ export function createBroker(options: BrokerOptions): Broker {
     channels,
     jobs: [eventRetentionJob(webhooks), conversationRetentionJob(conversations)],
     appsChanged: () => directory.refresh(),
+    async notifyApp(appId, type, guildId, data) {
+      const app = directory.get(appId);
+      if (!app || !app.events.includes(type)) return;
+      await enqueueEvent(database.db, { id: newEventId(), appId, type, guildId, payload: data, now: Date.now() });
+    },
     async start() {
       await directory.refresh();
       directory.start((error) => logger.warn({ err: error }, 'could not reload the app directory; keeping the last one'));

@@ -26,6 +26,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'interaction.modal',
   'assistant.message',
   'assistant.clear',
+  'session.response',
   'ping',
 ] as const;
 

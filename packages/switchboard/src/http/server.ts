@@ -19,6 +19,7 @@ import { botRoutes, type BotControl } from './routes/bot-routes.ts';
 import { appRoutes } from './routes/app-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import { attendanceRoutes, type AttendanceApiChange } from './routes/attendance-routes.ts';
+import { appSessionRoutes, type AppSessions } from './routes/app-session-routes.ts';
 import type { AttendanceService } from '../modules/attendance/attendance-service.ts';
 import type { Tickets } from '../modules/tickets/create-tickets.ts';
 import type { TicketChange } from '../modules/tickets/ticket-results.ts';
@@ -54,6 +55,7 @@ export type HttpServerOptions = {
   /** The ticket services, and where to tell Discord about changes made through the API. */
   tickets: Tickets & { onChange: (change: TicketChange) => Promise<void> };
   attendance: { service: AttendanceService; calendarKey: Buffer; onChange: (change: AttendanceApiChange) => Promise<void> };
+  appSessions: AppSessions;
   deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
 };
@@ -119,6 +121,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   appRoutes(app, { apps: options.apps, checkCallbackUrl: options.checkCallbackUrl });
   appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
   ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories, onChange: options.tickets.onChange });
+  appSessionRoutes(app, { apps: options.apps, sessions: options.appSessions });
   attendanceRoutes(app, { attendance: options.attendance.service, calendarKey: options.attendance.calendarKey, publicUrl: options.publicUrl, onChange: options.attendance.onChange });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);

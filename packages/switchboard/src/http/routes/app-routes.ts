@@ -6,7 +6,7 @@ import type { AppRegistry, AppView, CallbackUrlCheck } from '../../broker/app-re
 import { APP_HEARTBEAT_INTERVAL_MS } from '../../broker/app-status.ts';
 import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, errorEnvelope, ok } from '../envelope.ts';
 
-export const APP_EVENT_TYPES = ['message.create', 'reaction.add', 'reaction.remove', 'interaction.component', 'interaction.modal', 'assistant.message', 'assistant.clear'] as const;
+export const APP_EVENT_TYPES = ['message.create', 'reaction.add', 'reaction.remove', 'interaction.component', 'interaction.modal', 'assistant.message', 'assistant.clear', 'session.response'] as const;
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
 const channelName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1–32 lower-case letters, digits, - or _');

@@ -32,6 +32,8 @@ export function createAttendanceFeature(options: {
   encryptionKey: EncryptionKey;
   mirrorScheduledEvents: boolean;
   reminderCheckMs: number;
+  /** Passes answers to a session an app created on to that app. */
+  notifyApp: (appId: string, guildId: string, data: unknown) => Promise<void>;
 }): AttendanceFeature {
   const service = createAttendance(options.db);
   const module = createAttendanceModule({
@@ -43,6 +45,9 @@ export function createAttendanceFeature(options: {
     },
     logger: options.logger,
     mirrorScheduledEvents: options.mirrorScheduledEvents,
+    onAnswered: async (session, answer) => {
+      if (session.appId) await options.notifyApp(session.appId, session.guildId, { sessionId: session.id, ...answer });
+    },
   });
 
   async function onChange(change: AttendanceApiChange): Promise<void> {

@@ -36,6 +36,8 @@ export type AttendanceModuleOptions = {
   /** Mirror sessions as guild scheduled events. */
   mirrorScheduledEvents: boolean;
   labels?: Partial<AnswerLabels>;
+  /** Told of every recorded answer (the broker passes answers to sessions an app created on to that app). */
+  onAnswered?: (session: AttendanceSessionRecord, answer: { userId: string; answer: string; waitlisted: boolean; counts: Record<string, number> }) => Promise<void>;
 };
 
 export type AttendanceModule = HubModule & {
@@ -192,6 +194,9 @@ export function createAttendanceModule(options: AttendanceModuleOptions): Attend
       const said: Record<string, string> = { yes: waiting ? 'The session is full: you are on the waitlist.' : "You're in!", maybe: 'Noted: maybe.', late: 'Noted: you will be late.', no: 'Noted: you are not coming.' };
       await reply.replyEphemeral(said[parsed.answer] ?? 'Noted.');
       updater.request(keyOf(guildId, parsed.sessionId));
+      await options
+        .onAnswered?.(result.session, { userId: member.user.id, answer: parsed.answer, waitlisted: waiting, counts: result.summary.counts })
+        .catch((error: unknown) => logger.warn({ err: error, session: result.session.id }, 'could not pass an answer on'));
       for (const promoted of result.promoted) {
         await poster()
           .remind(promoted.userId, result.session.channelId, `A place opened up: you're in for **${result.session.title}** <t:${Math.floor(result.session.startsAt / 1000)}:R>.`)

@@ -6,7 +6,10 @@
  */
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { createWebhookHandler, SwitchboardClient } from '@switchboard/sdk';
 import { generateApiToken } from '../../../src/auth/api-token.ts';
+import { freePort } from '../../support/cli.ts';
 import type { Hub } from '../../../src/hub.ts';
 import { ApiTokenRepository } from '../../../src/storage/api-token-repository.ts';
 import { describeEachDatabase } from '../../support/databases.ts';
@@ -21,6 +24,8 @@ describeEachDatabase('attendance end to end', ({ it, open }) => {
   let hub: Hub;
   let admin: string;
   const users: string[] = [];
+  let address = '';
+  const hubUrl = () => address.replace('[::1]', '127.0.0.1');
   const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
     hub.http.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(payload ? { payload } : {}) });
 
@@ -30,11 +35,11 @@ describeEachDatabase('attendance end to end', ({ it, open }) => {
       const member = await sim.control<{ user: { id: string } } | { id: string }>('POST', `/guilds/${sim.demo.guildId}/members`, { username: `player${i}` });
       users.push('user' in member ? member.user.id : member.id);
     }
-    hub = await testHub(await open(), { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase }, { discord: true });
+    hub = await testHub(await open(), { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase, APP_CALLBACKS_ALLOW_LOOPBACK: 'true' }, { discord: true });
     const material = generateApiToken();
     await new ApiTokenRepository(hub.database.db).create({ id: material.id, name: 'admin', role: 'admin', tokenHash: material.hash, now: Date.now() });
     admin = material.token;
-    await hub.start();
+    address = await hub.start();
     await eventually(() => hub.discord!.status().ready, 'connected');
     await eventually(async () => (await sim.control<{ name: string }[]>('GET', `/commands?guildId=${sim.demo.guildId}`)).some((c) => c.name === 'session'), '/session registered');
   });
@@ -101,5 +106,33 @@ describeEachDatabase('attendance end to end', ({ it, open }) => {
     assert.match(feed.body, /DTSTART:20310328T190000Z/, '20:00 in Berlin on 28 March 2031 (before the change) is 19:00 UTC');
     const wrong = await hub.http.inject({ method: 'GET', url: `/api/v1/guilds/${sim.demo.guildId}/calendar.ics?token=nope` });
     assert.equal(wrong.statusCode, 404);
+  });
+
+  it("an app's session: created through the hub, its answers recorded and passed on to the app", async () => {
+    const received: { type: string; data: { sessionId?: string; userId?: string; answer?: string } }[] = [];
+    const port = await freePort();
+    const registration = await SwitchboardClient.register(hubUrl(), admin, {
+      id: 'campaign',
+      name: 'Campaign',
+      callbackUrl: `http://127.0.0.1:${port}/hook`,
+      events: ['session.response'],
+      guilds: [sim.demo.guildId],
+      channels: { sessions: sim.demo.channels.events! },
+    });
+    const server = http.createServer(createWebhookHandler({ secret: registration.signingSecret, handlers: { 'session.response': (event) => void received.push(event) } }));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const client = registration.client;
+      await client.heartbeat();
+      const start = new Date(Date.now() + 7 * 24 * 3_600_000);
+      const created = await client.createSession({ channel: 'sessions', title: 'Dungeon crawl', description: 'Level 3', start_time: start.toISOString(), end_time: new Date(start.getTime() + 3 * 3_600_000).toISOString() });
+      assert.ok(created.messageId, 'the session was posted');
+      await sim.control<Callback>('POST', '/interactions', { kind: 'component', messageId: created.messageId, customId: `attendance:answer:${created.sessionId}:late`, userId: users[5] });
+      await eventually(() => received.some((e) => e.data.sessionId === created.sessionId && e.data.answer === 'late' && e.data.userId === users[5]), 'the app got the answer', 10_000);
+      const stored = (await api('GET', `/api/v1/guilds/${sim.demo.guildId}/sessions/${created.sessionId}/attendance`)).json().data;
+      assert.equal(stored.attendance.counts.late, 1, 'the hub recorded it too');
+    } finally {
+      server.close();
+    }
   });
 });
