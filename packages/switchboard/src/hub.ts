@@ -260,7 +260,17 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       apps,
       messenger: broker.messenger,
       tickets: tickets.services,
-      attendance: { service: attendance.service, calendarKey: attendance.calendarKey, onChange: attendance.onChange },
+      attendance: {
+        service: attendance.service,
+        calendarKey: attendance.calendarKey,
+        onChange: attendance.onChange,
+        labels: attendance.labels,
+        onLabelsChange: async (guildId) => {
+          if (!discord) return;
+          const { sessions } = await attendance.service.list({ guildId, when: 'upcoming', limit: 100, offset: 0 });
+          for (const session of sessions) attendance.module.refresh(session);
+        },
+      },
       appSessions: {
         resolveChannel: (app, target) => broker.messenger.resolveChannel(app, target),
         create: async (input) => {

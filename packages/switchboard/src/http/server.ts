@@ -20,6 +20,8 @@ import { appRoutes } from './routes/app-routes.ts';
 import { ticketRoutes } from './routes/ticket-routes.ts';
 import { attendanceRoutes, type AttendanceApiChange } from './routes/attendance-routes.ts';
 import { appSessionRoutes, type AppSessions } from './routes/app-session-routes.ts';
+import { attendanceLabelRoutes } from './routes/attendance-label-routes.ts';
+import type { AttendanceLabelsRepository } from '../storage/attendance-labels-repository.ts';
 import type { AttendanceService } from '../modules/attendance/attendance-service.ts';
 import type { Tickets } from '../modules/tickets/create-tickets.ts';
 import type { TicketChange } from '../modules/tickets/ticket-results.ts';
@@ -54,7 +56,14 @@ export type HttpServerOptions = {
   messenger: AppMessenger;
   /** The ticket services, and where to tell Discord about changes made through the API. */
   tickets: Tickets & { onChange: (change: TicketChange) => Promise<void> };
-  attendance: { service: AttendanceService; calendarKey: Buffer; onChange: (change: AttendanceApiChange) => Promise<void> };
+  attendance: {
+    service: AttendanceService;
+    calendarKey: Buffer;
+    onChange: (change: AttendanceApiChange) => Promise<void>;
+    labels: AttendanceLabelsRepository;
+    /** The guild's labels changed: its upcoming sessions' messages are brought up to date. */
+    onLabelsChange: (guildId: string) => Promise<void>;
+  };
   appSessions: AppSessions;
   deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
@@ -122,6 +131,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
   ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories, onChange: options.tickets.onChange });
   appSessionRoutes(app, { apps: options.apps, sessions: options.appSessions });
+  attendanceLabelRoutes(app, { labels: options.attendance.labels, onChange: options.attendance.onLabelsChange });
   attendanceRoutes(app, { attendance: options.attendance.service, calendarKey: options.attendance.calendarKey, publicUrl: options.publicUrl, onChange: options.attendance.onChange });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);

@@ -324,3 +324,14 @@ export interface Tables {
   attendance_responses: AttendanceResponsesTable;
   attendance_reminders: AttendanceRemindersTable;
 }
+
+/** A guild's labels for the attendance buttons (JSON: { yes?, maybe?, late?, no? }). */
+export interface AttendanceGuildLabelsTable {
+  guild_id: string;
+  labels: string;
+  updated_at: number;
+}
+
+export interface Tables {
+  attendance_guild_labels: AttendanceGuildLabelsTable;
+}

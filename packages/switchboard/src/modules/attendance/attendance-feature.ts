@@ -15,10 +15,12 @@ import { attendanceRecurrenceJob } from './attendance-recurrence-job.ts';
 import { attendanceReminderJob } from './attendance-reminder-job.ts';
 import type { AttendanceService } from './attendance-service.ts';
 import { createAttendance } from './create-attendance.ts';
+import { AttendanceLabelsRepository } from '../../storage/attendance-labels-repository.ts';
 
 export type AttendanceFeature = {
   module: AttendanceModule;
   service: AttendanceService;
+  labels: AttendanceLabelsRepository;
   /** The key of the calendar feeds' secret URLs: derived from the active encryption key, so it is never configured twice. */
   calendarKey: Buffer;
   onChange(change: AttendanceApiChange): Promise<void>;
@@ -36,6 +38,7 @@ export function createAttendanceFeature(options: {
   notifyApp: (appId: string, guildId: string, data: unknown) => Promise<void>;
 }): AttendanceFeature {
   const service = createAttendance(options.db);
+  const labels = new AttendanceLabelsRepository(options.db);
   const module = createAttendanceModule({
     service,
     api: () => {
@@ -45,6 +48,7 @@ export function createAttendanceFeature(options: {
     },
     logger: options.logger,
     mirrorScheduledEvents: options.mirrorScheduledEvents,
+    labels: (guildId) => labels.get(guildId),
     onAnswered: async (session, answer) => {
       if (session.appId) await options.notifyApp(session.appId, session.guildId, { sessionId: session.id, ...answer });
     },
@@ -80,6 +84,7 @@ export function createAttendanceFeature(options: {
   return {
     module,
     service,
+    labels,
     calendarKey: createHmac('sha256', options.encryptionKey.key).update('switchboard calendar feeds').digest(),
     onChange,
     jobs: [

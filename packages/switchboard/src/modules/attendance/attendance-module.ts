@@ -35,7 +35,8 @@ export type AttendanceModuleOptions = {
   logger: Logger;
   /** Mirror sessions as guild scheduled events. */
   mirrorScheduledEvents: boolean;
-  labels?: Partial<AnswerLabels>;
+  /** The guild's own button labels (unset ones keep the defaults). */
+  labels: (guildId: string) => Promise<Partial<AnswerLabels>>;
   /** Told of every recorded answer (the broker passes answers to sessions an app created on to that app). */
   onAnswered?: (session: AttendanceSessionRecord, answer: { userId: string; answer: string; waitlisted: boolean; counts: Record<string, number> }) => Promise<void>;
 };
@@ -83,7 +84,7 @@ export function createAttendanceModule(options: AttendanceModuleOptions): Attend
         capacity: session.capacity,
         status: session.status,
         answers: { yes: ids(summary.yes), maybe: ids(summary.maybe), late: ids(summary.late), no: ids(summary.no), waitlist: ids(summary.waitlist) },
-        ...(options.labels ? { labels: options.labels } : {}),
+        labels: await options.labels(guildId),
       },
     };
   }

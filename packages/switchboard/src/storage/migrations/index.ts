@@ -7,5 +7,6 @@ import { webhookOutbox } from './0004-webhook-outbox.ts';
 import { assistantConversations } from './0005-assistant-conversations.ts';
 import { tickets } from './0006-tickets.ts';
 import { attendance } from './0007-attendance.ts';
+import { attendanceLabels } from './0008-attendance-labels.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels];

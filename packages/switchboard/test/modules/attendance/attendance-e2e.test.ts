@@ -96,6 +96,17 @@ describeEachDatabase('attendance end to end', ({ it, open }) => {
     assert.deepEqual({ yes: afterCounts.yes, waitlist: afterCounts.waitlist }, { yes: 20, waitlist: 24 });
   });
 
+  it("uses the guild's own button labels, on new and existing session messages", async () => {
+    const put = await hub.http.inject({ method: 'PUT', url: `/api/v1/guilds/${sim.demo.guildId}/attendance-labels`, headers: { authorization: `Bearer ${admin}` }, payload: { yes: 'Count me in', late: '' } });
+    assert.equal(put.statusCode, 400, 'an empty label is refused');
+    const ok = await hub.http.inject({ method: 'PUT', url: `/api/v1/guilds/${sim.demo.guildId}/attendance-labels`, headers: { authorization: `Bearer ${admin}` }, payload: { yes: 'Count me in' } });
+    assert.equal(ok.statusCode, 200);
+    await eventually(async () => {
+      const messages = await sim.control<{ components?: { components: { label?: string }[] }[] }[]>('GET', `/channels/${sim.demo.channels.events}/messages`);
+      return messages.some((m) => m.components?.[0]?.components.some((c) => c.label === 'Count me in'));
+    }, 'the existing session message shows the new label', 10_000);
+  });
+
   it('serves the guild calendar over its secret URL, and refuses a wrong token', async () => {
     const links = (await api('GET', `/api/v1/guilds/${sim.demo.guildId}/calendar-links/${users[1]}`)).json().data;
     const feed = await hub.http.inject({ method: 'GET', url: new URL(links.guildFeedUrl).pathname + new URL(links.guildFeedUrl).search });
