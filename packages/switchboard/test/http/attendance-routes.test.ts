@@ -3,37 +3,21 @@
  * envelope). A stub takes the role from `x-test-role` and lets `public` routes through without one.
  */
 import assert from 'node:assert/strict';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Principal } from '../../src/http/auth.ts';
-import { ApiError } from '../../src/http/envelope.ts';
-import { installErrorHandling } from '../../src/http/error-handler.ts';
+import type { FastifyInstance } from 'fastify';
 import { attendanceRoutes } from '../../src/http/routes/attendance-routes.ts';
 import { createAttendance } from '../../src/modules/attendance/create-attendance.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/databases.ts';
+import { routeTestApp } from '../support/route-app.ts';
 
 const GUILD = '900000000000000001';
 const CHANNEL = '800000000000000001';
 const USER = '200000000000000001';
 const BASE = `/api/v1/guilds/${GUILD}/sessions`;
 
-async function buildApp(database: TestDatabase): Promise<FastifyInstance> {
-  const app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
-    const needed = request.routeOptions.config?.auth;
-    if (needed === 'public') return;
-    const role = request.headers['x-test-role'];
-    if (role !== 'admin' && role !== 'viewer') throw new ApiError(401, 'unauthorized', 'no test role');
-    if (needed === 'admin' && role !== 'admin') throw new ApiError(403, 'forbidden', 'needs admin');
-    request.principal = { kind: 'token', id: 'tok', name: 'tester', role } satisfies Principal;
-  });
-  attendanceRoutes(app, { attendance: createAttendance(database.db, { clock: () => Date.parse('2025-03-20T12:00:00Z') }), calendarKey: 'test-key', publicUrl: 'https://hub.example/' });
-  await app.ready();
-  return app;
+function buildApp(database: TestDatabase): Promise<FastifyInstance> {
+  return routeTestApp((app) =>
+    attendanceRoutes(app, { attendance: createAttendance(database.db, { clock: () => Date.parse('2025-03-20T12:00:00Z') }), calendarKey: 'test-key', publicUrl: 'https://hub.example/' }),
+  );
 }
 
 type Call = { method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown; role?: 'admin' | 'viewer' | 'none' };

@@ -4,14 +4,11 @@
  * and refuses a route needing more, so that each route's declared role is still checked.
  */
 import assert from 'node:assert/strict';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Principal } from '../../src/http/auth.ts';
-import { ApiError } from '../../src/http/envelope.ts';
-import { installErrorHandling } from '../../src/http/error-handler.ts';
+import type { FastifyInstance } from 'fastify';
 import { ticketRoutes } from '../../src/http/routes/ticket-routes.ts';
 import { createTickets } from '../../src/modules/tickets/create-tickets.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/databases.ts';
+import { routeTestApp } from '../support/route-app.ts';
 
 const GUILD = '900000000000000001';
 const CREATOR = '100000000000000001';
@@ -20,23 +17,11 @@ const OTHER_STAFF = '200000000000000002';
 const BASE = `/api/v1/guilds/${GUILD}/tickets`;
 const CATEGORIES = `/api/v1/guilds/${GUILD}/ticket-categories`;
 
-async function buildApp(database: TestDatabase): Promise<FastifyInstance> {
-  const app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
-    const needed = request.routeOptions.config?.auth;
-    const role = request.headers['x-test-role'];
-    if (role !== 'admin' && role !== 'viewer') throw new ApiError(401, 'unauthorized', 'no test role');
-    if (needed === 'admin' && role !== 'admin') throw new ApiError(403, 'forbidden', 'needs admin');
-    request.principal = { kind: 'token', id: 'tok', name: 'tester', role } satisfies Principal;
+function buildApp(database: TestDatabase): Promise<FastifyInstance> {
+  return routeTestApp((app) => {
+    const tickets = createTickets(database.db);
+    ticketRoutes(app, { tickets: tickets.service, categories: tickets.categories });
   });
-  const tickets = createTickets(database.db);
-  ticketRoutes(app, { tickets: tickets.service, categories: tickets.categories });
-  await app.ready();
-  return app;
 }
 
 type Call = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; body?: unknown; role?: 'admin' | 'viewer' };

@@ -5,7 +5,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { BotStatus, ModuleStatus, ShardStatus } from '../../discord/bot-status.ts';
 import type { ConnectionStatus } from '../../discord/connection-state.ts';
-import { fitEmbed } from './fit-embed.ts';
+import { fitEmbed } from '../../discord/fit-embed.ts';
 
 const COLOURS = { good: 0x2e7d32, busy: 0xf9a825, bad: 0xc62828 } as const;
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMBED_FIELD_VALUE_MAX, EMBED_TOTAL_MAX } from 'discord-limits';
-import { embedLength } from '../../../src/modules/core/fit-embed.ts';
+import { embedLength } from '../../../src/discord/fit-embed.ts';
 import { describeUptime, statusEmbed } from '../../../src/modules/core/status-embed.ts';
 import { sampleStatus } from '../../support/sample-bot-status.ts';
 

@@ -17,7 +17,7 @@ import {
   RESTJSONErrorCodes,
   type RESTPostAPIGuildScheduledEventJSONBody,
 } from 'discord-api-types/v10';
-import { cutText } from '../../tickets/discord/thread-name.ts';
+import { cutText } from '../../../discord/cut-text.ts';
 import type { SessionView } from './session-message.ts';
 
 export type MirroredSession = Pick<SessionView, 'title' | 'description' | 'startsAt' | 'endsAt' | 'status'>;

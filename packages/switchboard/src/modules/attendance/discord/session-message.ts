@@ -33,8 +33,8 @@ import {
   MESSAGE_CONTENT_MAX,
 } from 'discord-limits';
 import { buildCustomId, type CustomIdRoute } from '../../../interactions/custom-id.ts';
-import { embedLength } from '../../core/fit-embed.ts';
-import { cutText } from '../../tickets/discord/thread-name.ts';
+import { embedLength } from '../../../discord/fit-embed.ts';
+import { cutText } from '../../../discord/cut-text.ts';
 
 export const ATTENDANCE_OWNER = 'attendance';
 export const ANSWER_ACTION = 'answer';

@@ -7,7 +7,7 @@ import type { API } from '@discordjs/core';
 import { DiscordAPIError } from '@discordjs/rest';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { MESSAGE_CONTENT_MAX } from 'discord-limits';
-import { cutText } from '../../tickets/discord/thread-name.ts';
+import { cutText } from '../../../discord/cut-text.ts';
 import { sessionMessage, type SessionView } from './session-message.ts';
 
 export type ReminderDelivery = { via: 'dm' | 'channel'; channelId: string; messageId: string };

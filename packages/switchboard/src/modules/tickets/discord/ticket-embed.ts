@@ -21,7 +21,7 @@ import {
   EMBED_TOTAL_MAX,
 } from 'discord-limits';
 import { buildCustomId } from '../../../interactions/custom-id.ts';
-import { cutText } from './thread-name.ts';
+import { cutText } from '../../../discord/cut-text.ts';
 
 export const TICKETS_OWNER = 'tickets';
 export const URGENT_COLOR = 0xed4245;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ComponentType, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord-api-types/v10';
 import { BUTTON_LABEL_MAX, EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX, EMBED_TOTAL_MAX, MESSAGE_CONTENT_MAX } from 'discord-limits';
 import { parseCustomId } from '../../../../src/interactions/custom-id.ts';
-import { embedLength } from '../../../../src/modules/core/fit-embed.ts';
+import { embedLength } from '../../../../src/discord/fit-embed.ts';
 import {
   answerFromRoute,
   CANCELLED_COLOR,

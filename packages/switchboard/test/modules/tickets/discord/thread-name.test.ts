@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { THREAD_NAME_MAX } from 'discord-limits';
-import { cutText, ticketThreadName } from '../../../../src/modules/tickets/discord/thread-name.ts';
+import { cutText } from '../../../../src/discord/cut-text.ts';
+import { ticketThreadName } from '../../../../src/modules/tickets/discord/thread-name.ts';
 
 function hasLoneSurrogate(text: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);

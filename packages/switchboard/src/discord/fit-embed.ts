@@ -13,17 +13,12 @@ import {
   EMBED_TITLE_MAX,
   EMBED_TOTAL_MAX,
 } from 'discord-limits';
+import { cutText } from './cut-text.ts';
 
 const ELLIPSIS = '…';
 
-/** `text` cut to at most `max` characters (UTF-16 units, never fewer than what Discord counts), marked with "…". */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = Math.max(0, max - ELLIPSIS.length);
-  const last = text.charCodeAt(cut - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return text.slice(0, cut) + ELLIPSIS;
-}
+/** `text` cut to at most `max` characters, marked with "…" (the one shared cut, see cut-text.ts). */
+export const truncate = cutText;
 
 /** The characters Discord counts towards the embed total. */
 export function embedLength(embed: APIEmbed): number {

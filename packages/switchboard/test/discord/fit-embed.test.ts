@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMBED_FIELD_VALUE_MAX, EMBED_FIELDS_MAX, EMBED_TITLE_MAX, EMBED_TOTAL_MAX } from 'discord-limits';
-import { embedLength, fitEmbed, truncate } from '../../../src/modules/core/fit-embed.ts';
+import { embedLength, fitEmbed, truncate } from '../../src/discord/fit-embed.ts';
 
 describe('fit embed', () => {
   it('truncates with an ellipsis and never splits a surrogate pair', () => {
