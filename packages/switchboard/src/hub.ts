@@ -36,6 +36,9 @@ import { BROKER_MODULE_NAME } from './broker/broker-module.ts';
 import { checkCallbackUrl } from './broker/outgoing-url-policy.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { resolveEncryptionKeys } from './security/encryption-keys.ts';
+import { assertKeysPresent } from './security/key-rotation.ts';
+import { OAuthSessionStore, oauthSessionCleanupJob } from './modules/linking/oauth-session-store.ts';
+import { OAuthSessionRepository } from './storage/oauth-session-repository.ts';
 
 export const SWITCHBOARD_VERSION: string = packageJson.version;
 
@@ -100,6 +103,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const keys = resolveEncryptionKeys(config);
     if (keys.created) logger.warn({ file: keys.file }, 'created an encryption key file for secrets at rest; for production set ENCRYPTION_KEYS instead');
     const secrets = new SecretBox(keys.keys);
+    await assertKeysPresent(database.db, secrets);
     const appRepository = new AppRepository(database.db);
     const apps = new AppRegistry(appRepository, secrets);
     const tokens = new ApiTokenRepository(database.db);
@@ -117,6 +121,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       onRunFinished: (job, outcome, durationMs) => metrics.recordJobRun(job, outcome as 'succeeded' | 'failed' | 'timed_out', durationMs / 1000),
     });
     scheduler.register(jobRunRetentionJob(jobs));
+    // Account linking's OAuth sessions: the flow that creates them comes with the linking module; old ones are swept from now.
+    scheduler.register(oauthSessionCleanupJob(new OAuthSessionStore(new OAuthSessionRepository(database.db), secrets)));
     scheduler.register(apps.inactiveAppCleanupJob(config.appInactiveDays, logger.child({ component: 'apps' })));
 
     const discordLogger = logger.child({ component: 'discord' });

@@ -335,3 +335,40 @@ export interface AttendanceGuildLabelsTable {
 export interface Tables {
   attendance_guild_labels: AttendanceGuildLabelsTable;
 }
+
+// ---- Account linking: OAuth sessions (migration 0009) ----
+
+export type OAuthPlatform = 'twitch' | 'youtube' | 'kick' | 'discord';
+
+/** Why a session was burned without linking anything. */
+export type OAuthSessionFailure = 'wrong_browser' | 'wrong_platform';
+
+/** One OAuth flow a member started; only hashes of the state and the browser binding are kept. */
+export interface OAuthSessionsTable {
+  id: string;
+  /** SHA-256 (hex) of the state; unique. */
+  state_hash: string;
+  /** SHA-256 (hex) of the `__Host-` cookie value that binds the flow to one browser. */
+  browser_binding_hash: string;
+  discord_user_id: string;
+  platform: OAuthPlatform;
+  /** The PKCE verifier sealed with the SecretBox at (oauth_sessions, code_verifier, id); null without PKCE. */
+  code_verifier: string | null;
+  ip_address: string;
+  user_agent: string;
+  created_at: number;
+  expires_at: number;
+  /** Set once, by the callback that consumed (or burned) the session. */
+  used_at: number | null;
+  used_ip_address: string | null;
+  /** Null when consumed successfully; why it was burned otherwise. */
+  failure: OAuthSessionFailure | null;
+  /** Callbacks refused because the session had already been used. */
+  refused_replays: number;
+  /** Callbacks refused because the session had expired unused. */
+  refused_expired: number;
+}
+
+export interface Tables {
+  oauth_sessions: OAuthSessionsTable;
+}

@@ -8,5 +8,6 @@ import { assistantConversations } from './0005-assistant-conversations.ts';
 import { tickets } from './0006-tickets.ts';
 import { attendance } from './0007-attendance.ts';
 import { attendanceLabels } from './0008-attendance-labels.ts';
+import { oauthSessions } from './0009-oauth-sessions.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions];
