@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { generateApiToken } from '../../auth/api-token.ts';
@@ -52,6 +53,8 @@ Options:
       PORT: String(hubPort),
       PUBLIC_URL: io.env.PUBLIC_URL ?? `http://localhost:${hubPort}`,
       GATEWAY_RECONNECT_BASE_MS: io.env.GATEWAY_RECONNECT_BASE_MS ?? '500',
+      // The sandbox starts empty each time, so a fresh key each time is all it needs (and no key file to warn about).
+      ENCRYPTION_KEYS: io.env.ENCRYPTION_KEYS ?? `sandbox:${randomBytes(32).toString('base64')}`,
       // Apps tried out next to the sandbox listen on this machine.
       APP_CALLBACKS_ALLOW_LOOPBACK: io.env.APP_CALLBACKS_ALLOW_LOOPBACK ?? 'true',
     });
