@@ -22,6 +22,9 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'apps', column: 'previous_signing_secret', idColumn: 'id', associatedColumn: 'signing_secret' },
   // The PKCE verifier of an OAuth flow (migration 0009).
   { table: 'oauth_sessions', column: 'code_verifier', idColumn: 'id', associatedColumn: 'code_verifier' },
+  // A linked account's tokens (migration 0010).
+  { table: 'linked_connections', column: 'access_token', idColumn: 'id', associatedColumn: 'access_token' },
+  { table: 'linked_connections', column: 'refresh_token', idColumn: 'id', associatedColumn: 'refresh_token' },
 ];
 
 /** `table.column`, as reports name it. */

@@ -372,3 +372,36 @@ export interface OAuthSessionsTable {
 export interface Tables {
   oauth_sessions: OAuthSessionsTable;
 }
+
+// ---- Account linking: linked connections (migration 0010) ----
+
+/** One linked account of a member on one platform; unique per (discord_user_id, platform). */
+export interface LinkedConnectionsTable {
+  id: string;
+  discord_user_id: string;
+  platform: OAuthPlatform;
+  platform_user_id: string;
+  platform_username: string;
+  /** Sealed with the SecretBox at (linked_connections, access_token, id). */
+  access_token: string;
+  /** Sealed at (linked_connections, refresh_token, id); null when the provider issued none. */
+  refresh_token: string | null;
+  /** JSON array of the granted scopes. */
+  scopes: string;
+  expires_at: number | null;
+  /** Set when the provider answered `invalid_grant`: the member must link again. */
+  needs_relink_at: number | null;
+  /** Set once, when the member was told to link again. */
+  relink_notified_at: number | null;
+  /** Failed refreshes in a row (reset by a success or a new link). */
+  refresh_failures: number;
+  /** No refresh before this: an instance's claim while it refreshes, or the back-off after a failure. */
+  next_refresh_attempt_at: number | null;
+  last_refreshed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Tables {
+  linked_connections: LinkedConnectionsTable;
+}

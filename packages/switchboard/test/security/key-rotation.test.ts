@@ -65,6 +65,8 @@ describeEachDatabase('key rotation', ({ it, open }) => {
       { table: 'apps', column: 'signing_secret', reencrypted: 5, alreadyActive: 1 },
       { table: 'apps', column: 'previous_signing_secret', reencrypted: 1, alreadyActive: 0 },
       { table: 'oauth_sessions', column: 'code_verifier', reencrypted: 1, alreadyActive: 0 },
+      { table: 'linked_connections', column: 'access_token', reencrypted: 0, alreadyActive: 0 },
+      { table: 'linked_connections', column: 'refresh_token', reencrypted: 0, alreadyActive: 0 },
     ]);
     assert.equal(result.length, SEALED_COLUMNS.length);
 
@@ -78,7 +80,7 @@ describeEachDatabase('key rotation', ({ it, open }) => {
     assert.equal(new SecretBox([NEW]).decrypt(values.get('oauth_sessions.code_verifier.s1')!, { table: 'oauth_sessions', column: 'code_verifier', rowId: 's1' }), 'verifier-1');
 
     const again = await reencryptAll(database.db, box, { batchSize: 2 });
-    assert.deepEqual(again.map((r) => [r.reencrypted, r.alreadyActive]), [[0, 6], [0, 1], [0, 1]]);
+    assert.deepEqual(again.map((r) => [r.reencrypted, r.alreadyActive]), [[0, 6], [0, 1], [0, 1], [0, 0], [0, 0]]);
   });
 
   it('stops at a value it cannot decrypt, naming table, column and row, and rolls back that batch', async () => {

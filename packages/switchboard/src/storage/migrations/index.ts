@@ -9,5 +9,6 @@ import { tickets } from './0006-tickets.ts';
 import { attendance } from './0007-attendance.ts';
 import { attendanceLabels } from './0008-attendance-labels.ts';
 import { oauthSessions } from './0009-oauth-sessions.ts';
+import { linkedConnections } from './0010-linked-connections.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections];
