@@ -15,23 +15,8 @@ import { isOAuthPlatform } from './oauth-state.ts';
 
 export const DEFAULT_REFRESH_WINDOW_MS = 15 * 60_000;
 
-/** A connection without its tokens. Times are milliseconds since the epoch. */
-export type LinkedConnection = {
-  id: string;
-  discordUserId: string;
-  platform: OAuthPlatform;
-  platformUserId: string;
-  platformUsername: string;
-  scopes: string[];
-  expiresAt: number | null;
-  needsRelinkAt: number | null;
-  relinkNotifiedAt: number | null;
-  refreshFailures: number;
-  nextRefreshAttemptAt: number | null;
-  lastRefreshedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-};
+/** A connection without its tokens (the stored record less its sealed values). Times are milliseconds since the epoch. */
+export type LinkedConnection = Omit<ConnectionRecord, 'sealedAccessToken' | 'sealedRefreshToken'>;
 
 export type LinkedConnectionWithTokens = LinkedConnection & { accessToken: string; refreshToken: string | null };
 
