@@ -165,6 +165,125 @@ export const environmentVariables = {
     default: '30000',
     schema: integer(100, 3_600_000),
   },
+  TWITCH_CLIENT_ID: {
+    description: 'Twitch application client id (dev.twitch.tv → Your Console → Applications), for /link twitch and Twitch go-live notifications.',
+    example: 'wbmytr93xzw8zbg0p1izqyzzc5mbiz',
+    schema: z.string().regex(/^[\w-]{1,100}$/, 'must be the client id shown in the Twitch console').optional(),
+  },
+  TWITCH_CLIENT_SECRET: {
+    description: 'The secret of that Twitch application.',
+    example: 'nyo51xcdrerl8z9m56w9w6wg0ivy7m',
+    secret: true,
+    schema: z.string().min(8, 'is too short to be a client secret').optional(),
+  },
+  GOOGLE_CLIENT_ID: {
+    description: 'Google OAuth client id (Google Cloud console → Credentials), for /link youtube.',
+    example: '1234567890-abc123def456.apps.googleusercontent.com',
+    schema: z.string().min(8, 'is too short to be a client id').optional(),
+  },
+  GOOGLE_CLIENT_SECRET: {
+    description: 'The secret of that Google OAuth client.',
+    example: 'GOCSPX-abcdefghijklmnopqrstuvwxyz12',
+    secret: true,
+    schema: z.string().min(8, 'is too short to be a client secret').optional(),
+  },
+  KICK_CLIENT_ID: {
+    description: 'Kick application client id (kick.com → Settings → Developer), for /link kick and Kick go-live notifications.',
+    example: '01JABCDEF0123456789ABCDEFG',
+    schema: z.string().min(4, 'is too short to be a client id').optional(),
+  },
+  KICK_CLIENT_SECRET: {
+    description: 'The secret of that Kick application.',
+    example: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2',
+    secret: true,
+    schema: z.string().min(8, 'is too short to be a client secret').optional(),
+  },
+  DISCORD_CLIENT_ID: {
+    description: "The Discord application's OAuth2 client id (Developer Portal → OAuth2), for /link discord.",
+    example: '1098765432109876543',
+    schema: z.string().regex(/^\d{17,20}$/, 'must be the application id (17–20 digits)').optional(),
+  },
+  DISCORD_CLIENT_SECRET: {
+    description: "The Discord application's OAuth2 client secret.",
+    example: 'abcdefghijklmnopqrstuvwxyz012345',
+    secret: true,
+    schema: z.string().min(8, 'is too short to be a client secret').optional(),
+  },
+  TWITCH_OAUTH_URL: {
+    description: "Serve Twitch's OAuth endpoints from this base instead (<base>/authorize, /token, /revoke, /userinfo, /validate): a test server or a proxy.",
+    example: 'http://127.0.0.1:8080',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL').optional(),
+  },
+  GOOGLE_OAUTH_URL: {
+    description: "Serve Google's OAuth endpoints from this base instead (<base>/authorize, /token, /revoke, /userinfo).",
+    example: 'http://127.0.0.1:8080',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL').optional(),
+  },
+  KICK_OAUTH_URL: {
+    description: "Serve Kick's OAuth endpoints from this base instead (<base>/authorize, /token, /revoke, /userinfo).",
+    example: 'http://127.0.0.1:8080',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL').optional(),
+  },
+  DISCORD_OAUTH_URL: {
+    description: "Serve Discord's OAuth endpoints from this base instead (<base>/authorize, /token, /revoke, /userinfo).",
+    example: 'http://127.0.0.1:8080',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL').optional(),
+  },
+  OAUTH_SESSION_TTL_MINUTES: {
+    description: 'How long a member has to finish an account link at the provider before its OAuth session expires.',
+    example: '10',
+    default: '10',
+    schema: integer(1, 60),
+  },
+  TWITCH_API_URL: {
+    description: "Twitch's Helix API base (streams, users, EventSub subscriptions).",
+    example: 'https://api.twitch.tv/helix',
+    default: 'https://api.twitch.tv/helix',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+  },
+  KICK_API_URL: {
+    description: "Kick's public API base (channels, livestreams, event subscriptions, its webhook public key).",
+    example: 'https://api.kick.com/public/v1',
+    default: 'https://api.kick.com/public/v1',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+  },
+  KICK_PUBLIC_KEY: {
+    description: "Kick's webhook signing key (PEM). When unset it is fetched from KICK_API_URL/public-key.",
+    example: '-----BEGIN PUBLIC KEY-----\\nMIIBIjANBgkq…\\n-----END PUBLIC KEY-----',
+    schema: z.string().refine((value) => value.replaceAll('\\n', '\n').includes('PUBLIC KEY-----'), 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)').optional(),
+  },
+  YOUTUBE_API_URL: {
+    description: 'The YouTube Data API base (channels, videos, live searches).',
+    example: 'https://www.googleapis.com/youtube/v3',
+    default: 'https://www.googleapis.com/youtube/v3',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+  },
+  YOUTUBE_API_KEY: {
+    description: 'A YouTube Data API key (Google Cloud console → Credentials), for YouTube go-live notifications.',
+    example: 'AIzaSyA-0123456789abcdefghijklmnopqrstu',
+    secret: true,
+    schema: z.string().min(8, 'is too short to be an API key').optional(),
+  },
+  YOUTUBE_WEBSUB_HUB_URL: {
+    description: "The WebSub hub YouTube publishes channel feeds through.",
+    example: 'https://pubsubhubbub.appspot.com/subscribe',
+    default: 'https://pubsubhubbub.appspot.com/subscribe',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+  },
+  STREAM_DELIVERY: {
+    description:
+      'How go-live notifications learn that a stream started: `webhooks` (Twitch EventSub, Kick webhooks, YouTube WebSub; PUBLIC_URL must be reachable from the internet over https), ' +
+      '`polling` (asks every STREAM_POLL_INTERVAL_MS), or `auto` (webhooks when PUBLIC_URL is https, polling otherwise).',
+    example: 'polling',
+    default: 'auto',
+    schema: oneOf(['auto', 'webhooks', 'polling']),
+  },
+  STREAM_POLL_INTERVAL_MS: {
+    description: 'How often streams are polled when polling (and how often an announced stream is checked for its end).',
+    example: '60000',
+    default: '60000',
+    schema: integer(100, 3_600_000),
+  },
   APP_INACTIVE_DAYS: {
     description: 'Apps that send no heartbeat for this many days are unregistered.',
     example: '30',
@@ -305,6 +424,37 @@ export type Config = {
   tickets: { warnAfterMs: number; closeAfterMs: number; threadRetentionMs: number };
   attendanceScheduledEvents: boolean;
   attendanceReminderCheckMs: number;
+  linking: LinkingConfig;
+  streams: StreamsConfig;
+};
+
+export type LinkPlatform = 'twitch' | 'youtube' | 'kick' | 'discord';
+
+export type OAuthClientConfig = { clientId: string; clientSecret: string; baseUrl: string | undefined };
+
+export type LinkingConfig = {
+  /** The providers with a client id and secret; the others cannot be linked. */
+  providers: Partial<Record<LinkPlatform, OAuthClientConfig>>;
+  sessionTtlMs: number;
+};
+
+export type StreamsConfig = {
+  delivery: 'webhooks' | 'polling';
+  pollIntervalMs: number;
+  twitchApiUrl: string;
+  kickApiUrl: string;
+  kickPublicKey: string | undefined;
+  youtubeApiUrl: string;
+  youtubeApiKey: string | undefined;
+  youtubeWebSubHubUrl: string;
+};
+
+/** Each provider's variables: a client id and secret come as a pair. */
+const OAUTH_CLIENT_VARIABLES: Readonly<Record<LinkPlatform, { id: string; secret: string; base: string }>> = {
+  twitch: { id: 'TWITCH_CLIENT_ID', secret: 'TWITCH_CLIENT_SECRET', base: 'TWITCH_OAUTH_URL' },
+  youtube: { id: 'GOOGLE_CLIENT_ID', secret: 'GOOGLE_CLIENT_SECRET', base: 'GOOGLE_OAUTH_URL' },
+  kick: { id: 'KICK_CLIENT_ID', secret: 'KICK_CLIENT_SECRET', base: 'KICK_OAUTH_URL' },
+  discord: { id: 'DISCORD_CLIENT_ID', secret: 'DISCORD_CLIENT_SECRET', base: 'DISCORD_OAUTH_URL' },
 };
 
 /** "0,2,4-6" → [0, 2, 4, 5, 6]. */
@@ -358,6 +508,18 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
   if ((values.TICKET_INACTIVE_CLOSE_HOURS as number) <= (values.TICKET_INACTIVE_WARN_HOURS as number)) {
     problems.push({ variable: 'TICKET_INACTIVE_CLOSE_HOURS', problem: 'must be more than TICKET_INACTIVE_WARN_HOURS, so that the warning comes first', example: 'TICKET_INACTIVE_CLOSE_HOURS=72' });
   }
+  const oauthProviders: Partial<Record<LinkPlatform, OAuthClientConfig>> = {};
+  for (const [platform, names] of Object.entries(OAUTH_CLIENT_VARIABLES) as [LinkPlatform, { id: string; secret: string; base: string }][]) {
+    const clientId = values[names.id] as string | undefined;
+    const clientSecret = values[names.secret] as string | undefined;
+    if (clientId !== undefined && clientSecret !== undefined) {
+      oauthProviders[platform] = { clientId, clientSecret, baseUrl: values[names.base] as string | undefined };
+    } else if (clientId !== undefined && env[names.secret] === undefined) {
+      problems.push({ variable: names.secret, problem: `is needed with ${names.id}: a client id and its secret come as a pair`, example: `${names.secret}=…` });
+    } else if (clientSecret !== undefined && env[names.id] === undefined) {
+      problems.push({ variable: names.id, problem: `is needed with ${names.secret}: a client id and its secret come as a pair`, example: `${names.id}=${(environmentVariables as Record<string, EnvironmentVariable>)[names.id]!.example}` });
+    }
+  }
   if (problems.length > 0) return { ok: false, problems };
   const port = values.PORT as number;
   return {
@@ -396,10 +558,27 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
         closeAfterMs: (values.TICKET_INACTIVE_CLOSE_HOURS as number) * 3_600_000,
         threadRetentionMs: (values.TICKET_THREAD_RETENTION_DAYS as number) * 86_400_000,
       },
+      linking: { providers: oauthProviders, sessionTtlMs: (values.OAUTH_SESSION_TTL_MINUTES as number) * 60_000 },
+      streams: {
+        delivery: streamDelivery(values.STREAM_DELIVERY as 'auto' | 'webhooks' | 'polling', (values.PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`),
+        pollIntervalMs: values.STREAM_POLL_INTERVAL_MS as number,
+        twitchApiUrl: (values.TWITCH_API_URL as string).replace(/\/+$/, ''),
+        kickApiUrl: (values.KICK_API_URL as string).replace(/\/+$/, ''),
+        kickPublicKey: (values.KICK_PUBLIC_KEY as string | undefined)?.replaceAll('\\n', '\n'),
+        youtubeApiUrl: (values.YOUTUBE_API_URL as string).replace(/\/+$/, ''),
+        youtubeApiKey: values.YOUTUBE_API_KEY as string | undefined,
+        youtubeWebSubHubUrl: values.YOUTUBE_WEBSUB_HUB_URL as string,
+      },
       encryptionKeys: values.ENCRYPTION_KEYS === undefined ? undefined : parseEncryptionKeys(values.ENCRYPTION_KEYS as string),
       userRateLimit: { burst: values.USER_RATE_LIMIT_BURST as number, perMinute: values.USER_RATE_LIMIT_PER_MINUTE as number },
     },
   };
+}
+
+/** `auto` receives webhooks only where providers can reach the hub: at an https public address. */
+function streamDelivery(setting: 'auto' | 'webhooks' | 'polling', publicUrl: string): 'webhooks' | 'polling' {
+  if (setting !== 'auto') return setting;
+  return new URL(publicUrl).protocol === 'https:' ? 'webhooks' : 'polling';
 }
 
 /** The problems as lines a person can act on, one per variable. */

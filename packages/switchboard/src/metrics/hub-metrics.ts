@@ -79,6 +79,10 @@ export class HubMetrics {
   private readonly jobRunSeconds: Histogram<'job'>;
   private readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   private readonly httpRequestSeconds: Histogram<'route' | 'method'>;
+  private readonly oauthLinks: Counter<'platform' | 'outcome'>;
+  private readonly oauthRefreshes: Counter<'platform' | 'outcome'>;
+  private readonly streamWebhooks: Counter<'platform' | 'outcome'>;
+  private readonly streamAnnouncements: Counter<'platform' | 'kind'>;
 
   constructor(options: HubMetricsOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -212,6 +216,30 @@ export class HubMetrics {
       buckets: HTTP_BUCKETS,
       registers,
     });
+    this.oauthLinks = new Counter({
+      name: 'switchboard_oauth_link_attempts_total',
+      help: 'Account-link callbacks, by platform and outcome (linked, refused: replayed, expired, wrong browser…; failed: the provider or the identity lookup failed).',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.oauthRefreshes = new Counter({
+      name: 'switchboard_oauth_token_refreshes_total',
+      help: 'Linked-account token refreshes and validations, by platform and outcome (refreshed, relink, failed, valid, invalid).',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.streamWebhooks = new Counter({
+      name: 'switchboard_stream_webhooks_total',
+      help: 'Go-live webhook requests, by platform and outcome (accepted, duplicate, forged, stale, challenge, revoked, ignored).',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.streamAnnouncements = new Counter({
+      name: 'switchboard_stream_announcements_total',
+      help: 'Go-live posts, by platform and kind (posted when a stream starts, ended when it ends and the post is edited, failed).',
+      labelNames: ['platform', 'kind'],
+      registers,
+    });
   }
 
   /** The Prometheus text exposition of every metric, after the registered refreshers have run. */
@@ -312,5 +340,22 @@ export class HubMetrics {
   recordHttpRequest(route: string, method: string, status: number, seconds: number): void {
     this.httpRequests.inc({ route, method, status: String(status) });
     this.httpRequestSeconds.observe({ route, method }, seconds);
+  }
+
+  /** An account-link callback ended: `linked`, a refusal code (`replayed`, `expired`, `wrong_browser` …) or `failed`. */
+  recordOAuthLink(platform: string, outcome: string): void {
+    this.oauthLinks.inc({ platform, outcome });
+  }
+
+  recordOAuthRefresh(platform: string, outcome: 'refreshed' | 'relink' | 'failed' | 'valid' | 'invalid'): void {
+    this.oauthRefreshes.inc({ platform, outcome });
+  }
+
+  recordStreamWebhook(platform: string, outcome: 'accepted' | 'duplicate' | 'forged' | 'stale' | 'challenge' | 'revoked' | 'ignored'): void {
+    this.streamWebhooks.inc({ platform, outcome });
+  }
+
+  recordStreamAnnouncement(platform: string, kind: 'posted' | 'ended' | 'failed'): void {
+    this.streamAnnouncements.inc({ platform, kind });
   }
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { answerWebSubChallenge, verifyWebSubDistribution } from '../../../../src/modules/linking/streams/youtube-websub.ts';
-import { parseYouTubeAtom } from '../../../../src/modules/linking/streams/youtube-atom.ts';
+import { answerWebSubChallenge, verifyWebSubDistribution } from '../../../src/modules/streams/verification/youtube-websub.ts';
+import { parseYouTubeAtom } from '../../../src/modules/streams/verification/youtube-atom.ts';
 
 const TOPIC = 'https://www.youtube.com/xml/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv';
 const SECRET = 'websub-secret';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { verifyKickWebhook } from '../../../../src/modules/linking/streams/kick-webhook.ts';
+import { verifyKickWebhook } from '../../../src/modules/streams/verification/kick-webhook.ts';
 
 const kick = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { verifyTwitchEventSub } from '../../../../src/modules/linking/streams/twitch-eventsub.ts';
+import { verifyTwitchEventSub } from '../../../src/modules/streams/verification/twitch-eventsub.ts';
 
 const SECRET = 'subscription-secret-0123456789';
 const NOW = Date.parse('2025-05-01T12:00:00.000Z');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMessageDedupe } from '../../../../src/modules/linking/streams/message-dedupe.ts';
+import { createMessageDedupe } from '../../../src/modules/streams/verification/message-dedupe.ts';
 
 function clock(start = 1_000_000) {
   let t = start;

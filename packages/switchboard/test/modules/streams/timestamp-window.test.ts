@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTimestampWindow, parseRfc3339 } from '../../../../src/modules/linking/streams/timestamp-window.ts';
+import { checkTimestampWindow, parseRfc3339 } from '../../../src/modules/streams/verification/timestamp-window.ts';
 
 describe('RFC 3339 timestamps and the replay window', () => {
   it('parses nanosecond fractions and offsets', () => {
