@@ -4,6 +4,8 @@ import { ReencryptionError, reencryptAll, unknownKeyIds } from '../../src/securi
 import { SEALED_COLUMNS } from '../../src/security/sealed-columns.ts';
 import { generateEncryptionKey, SecretBox, type EncryptionKey } from '../../src/security/secret-box.ts';
 import { AppRepository } from '../../src/storage/app-repository.ts';
+import { ConnectionStore } from '../../src/modules/linking/connection-store.ts';
+import { ConnectionRepository } from '../../src/storage/connection-repository.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { testHub, TEST_ENCRYPTION_KEYS } from '../support/hub.ts';
@@ -81,6 +83,30 @@ describeEachDatabase('key rotation', ({ it, open }) => {
 
     const again = await reencryptAll(database.db, box, { batchSize: 2 });
     assert.deepEqual(again.map((r) => [r.reencrypted, r.alreadyActive]), [[0, 6], [0, 1], [0, 1], [0, 0], [0, 0]]);
+  });
+
+  it("re-encrypts linked accounts' tokens so that the new key alone opens them, the row binding intact", async () => {
+    const database = await open();
+    const oldStore = new ConnectionStore(new ConnectionRepository(database.db), new SecretBox([OLD]));
+    const tokens = (n: number) => ({ accessToken: `access-${n}`, refreshToken: n % 2 === 0 ? `refresh-${n}` : null, expiresAt: new Date(Date.now() + 3_600_000), scopes: ['user:read'] });
+    for (let n = 0; n < 5; n++) {
+      await oldStore.save({ discordUserId: `10000000000000000${n}`, platform: 'kick', platformUserId: `k${n}`, platformUsername: `kicker${n}`, tokens: tokens(n) });
+    }
+    const raw = await database.db.selectFrom('linked_connections').select(['access_token', 'refresh_token']).execute();
+    for (const row of raw) assert.ok(!row.access_token.includes('access-'), 'stored sealed, never in the clear');
+
+    const result = await reencryptAll(database.db, new SecretBox([NEW, OLD]), { batchSize: 2 });
+    assert.deepEqual(
+      result.filter((r) => r.table === 'linked_connections').map((r) => [r.column, r.reencrypted]),
+      [['access_token', 5], ['refresh_token', 3]],
+    );
+    const newStore = new ConnectionStore(new ConnectionRepository(database.db), new SecretBox([NEW]));
+    for (let n = 0; n < 5; n++) {
+      const connection = await newStore.get(`10000000000000000${n}`, 'kick');
+      assert.equal(connection?.accessToken, `access-${n}`);
+      assert.equal(connection?.refreshToken, n % 2 === 0 ? `refresh-${n}` : null);
+    }
+    assert.deepEqual(await unknownKeyIds(database.db, new SecretBox([NEW])), []);
   });
 
   it('stops at a value it cannot decrypt, naming table, column and row, and rolls back that batch', async () => {
