@@ -37,8 +37,14 @@ import { checkCallbackUrl } from './broker/outgoing-url-policy.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { resolveEncryptionKeys } from './security/encryption-keys.ts';
 import { assertKeysPresent } from './security/key-rotation.ts';
-import { OAuthSessionStore, oauthSessionCleanupJob } from './modules/linking/oauth-session-store.ts';
-import { OAuthSessionRepository } from './storage/oauth-session-repository.ts';
+import { GuildConfigService } from './config/guild-config/guild-config-service.ts';
+import { LOCAL_CONFIG_INVALIDATION, redisConfigInvalidation } from './config/guild-config/config-invalidation.ts';
+import { formatOverrideFileProblems, readOverrideFiles } from './config/guild-config/override-files.ts';
+import { GuildConfigRepository } from './storage/guild-config-repository.ts';
+import { createConfigModule } from './modules/config/config-module.ts';
+import { createLinkingFeature, type LinkingFeature } from './modules/linking/linking-feature.ts';
+import { createStreamsFeature, type StreamAppCredentials } from './modules/streams/streams-feature.ts';
+import { providerSpec } from './modules/linking/providers/provider-table.ts';
 
 export const SWITCHBOARD_VERSION: string = packageJson.version;
 
@@ -48,6 +54,8 @@ export type Hub = {
   http: FastifyInstance;
   scheduler: JobScheduler;
   discord: DiscordRuntime | undefined;
+  /** Account linking: its stores, flow and jobs (tests run the jobs directly). */
+  linking: LinkingFeature;
   /** Starts the jobs and listens; resolves with the address. */
   start(): Promise<string>;
   /** Stops accepting, finishes requests and job runs in flight, closes the database. Safe to call twice. */
@@ -121,8 +129,15 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       onRunFinished: (job, outcome, durationMs) => metrics.recordJobRun(job, outcome as 'succeeded' | 'failed' | 'timed_out', durationMs / 1000),
     });
     scheduler.register(jobRunRetentionJob(jobs));
-    // Account linking's OAuth sessions: the flow that creates them comes with the linking module; old ones are swept from now.
-    scheduler.register(oauthSessionCleanupJob(new OAuthSessionStore(new OAuthSessionRepository(database.db), secrets)));
+    // Each guild's configuration; with several instances, a change drops every instance's cached copy through Redis.
+    const guildConfigs = new GuildConfigService({
+      repository: new GuildConfigRepository(database.db),
+      invalidation: config.redisUrl
+        ? redisConfigInvalidation(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), new Redis(config.redisUrl, { maxRetriesPerRequest: null }), { instanceId: config.instanceId, quitOnClose: true })
+        : LOCAL_CONFIG_INVALIDATION,
+    });
+    const fileProblems = await guildConfigs.loadFiles(await readOverrideFiles(config.guildConfigDir));
+    for (const line of formatOverrideFileProblems(fileProblems)) logger.error({ problem: line }, `guild configuration override file: ${line}; that guild keeps its last valid configuration`);
     scheduler.register(apps.inactiveAppCleanupJob(config.appInactiveDays, logger.child({ component: 'apps' })));
 
     const discordLogger = logger.child({ component: 'discord' });
@@ -163,10 +178,40 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       encryptionKey: keys.keys[0]!,
       mirrorScheduledEvents: config.attendanceScheduledEvents,
       reminderCheckMs: config.attendanceReminderCheckMs,
+      labels: async (guildId) => (await guildConfigs.get(guildId)).attendance.labels,
       notifyApp: (appId, guildId, data) => broker.notifyApp(appId, 'session.response', guildId, data),
     });
     for (const job of attendance.jobs) scheduler.register(job);
-    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, broker: broker.module, tickets: tickets.module, attendance: attendance.module });
+    const linking = createLinkingFeature({
+      db: database.db,
+      secrets,
+      linking: config.linking,
+      publicUrl: config.publicUrl,
+      api: () => discord?.api,
+      logger: logger.child({ component: 'linking' }),
+      metrics,
+    });
+    for (const job of linking.jobs) scheduler.register(job);
+    // The streams module may not import linking's provider table: the token URL of each app is worked out here.
+    const streamApp = (platform: 'twitch' | 'kick'): StreamAppCredentials | undefined => {
+      const provider = config.linking.providers[platform];
+      return provider ? { clientId: provider.clientId, clientSecret: provider.clientSecret, tokenUrl: providerSpec(platform, provider.baseUrl).endpoints.token } : undefined;
+    };
+    const twitchApp = streamApp('twitch');
+    const kickApp = streamApp('kick');
+    const streams = createStreamsFeature({
+      db: database.db,
+      api: () => discord?.api,
+      logger: logger.child({ component: 'streams' }),
+      secrets,
+      publicUrl: config.publicUrl,
+      settings: config.streams,
+      ...(twitchApp ? { twitch: twitchApp } : {}),
+      ...(kickApp ? { kick: kickApp } : {}),
+      metrics,
+    });
+    for (const job of streams.jobs) scheduler.register(job);
+    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, config: createConfigModule({ service: guildConfigs }), broker: broker.module, tickets: tickets.module, attendance: attendance.module, linking: linking.module, streams: streams.module });
     const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
       new InteractionRouter({
         modules: [...enabled],
@@ -175,6 +220,14 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         rateLimiter: rateLimiter!,
         rateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
         appInteractionsModule: BROKER_MODULE_NAME,
+        guildPolicy: async (guildId) => {
+          const guild = await guildConfigs.get(guildId);
+          return {
+            disabledModules: Object.entries(guild.modules).filter(([, on]) => !on).map(([name]) => name),
+            disabledCommands: guild.commands.disabled,
+            rateLimit: { capacity: Math.min(config.userRateLimit.burst, guild.rateLimits.commandsPerMinute), refillPerSecond: guild.rateLimits.commandsPerMinute / 60 },
+          };
+        },
         observer: {
           onResponded: (kind, ms) => metrics.recordInteractionResponse(kind, ms / 1000),
           onDeadlineMissed: () => metrics.recordInteractionDeadlineMissed(),
@@ -263,6 +316,14 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       },
       publicUrl: config.publicUrl,
       metrics,
+      guildConfigs,
+      linking: { flow: linking.flow, stats: () => linking.stats() },
+      streams: {
+        list: (guildId) => streams.service.list(guildId),
+        subscribe: (input) => streams.service.subscribe(input),
+        unsubscribe: (guildId, id) => streams.service.unsubscribe(guildId, id),
+        receiver: streams.receiver,
+      },
       apps,
       messenger: broker.messenger,
       tickets: tickets.services,
@@ -270,7 +331,6 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         service: attendance.service,
         calendarKey: attendance.calendarKey,
         onChange: attendance.onChange,
-        labels: attendance.labels,
         onLabelsChange: async (guildId) => {
           if (!discord) return;
           const { sessions } = await attendance.service.list({ guildId, when: 'upcoming', limit: 100, offset: 0 });
@@ -305,7 +365,9 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       http,
       scheduler,
       discord,
+      linking,
       async start() {
+        await guildConfigs.start();
         await scheduler.start();
         await broker.start();
         await discord?.start();
@@ -324,6 +386,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           await broker.stop();
           await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
           await limiter.close();
+          await guildConfigs.stop();
           await database.close();
           logger.info('shutdown complete');
         })();

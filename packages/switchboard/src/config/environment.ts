@@ -284,6 +284,41 @@ export const environmentVariables = {
     default: '60000',
     schema: integer(100, 3_600_000),
   },
+  KALTURA_SERVICE_URL: {
+    description: "Kaltura's API base (the REST API v3 lives under it at /api_v3).",
+    example: 'https://www.kaltura.com',
+    default: 'https://www.kaltura.com',
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+  },
+  KALTURA_PARTNER_ID: {
+    description: 'Your Kaltura partner id (KMC → Settings → Integration Settings). With KALTURA_ADMIN_SECRET it turns on the meetings module.',
+    example: '1234567',
+    schema: integer(1, 2_147_483_647).optional(),
+  },
+  KALTURA_ADMIN_SECRET: {
+    description: 'The partner\'s administrator secret (same page). Kaltura sessions are made from it locally; it never leaves this machine.',
+    example: '0123456789abcdef0123456789abcdef',
+    secret: true,
+    schema: z.string().min(16, 'is too short to be a Kaltura admin secret').optional(),
+  },
+  KALTURA_JOIN_URL: {
+    description: 'Where a member is sent to enter a meeting room, with {ks} (their Kaltura session) and optionally {partnerId} and {resourceId} filled in.',
+    example: 'https://1234567.kaf.kaltura.com/virtualEvent/launch?ks={ks}',
+    default: 'https://{partnerId}.kaf.kaltura.com/virtualEvent/launch?ks={ks}',
+    schema: z.string().refine((value) => value.includes('{ks}'), 'must contain {ks}').refine((value) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(value.replaceAll(/\{(ks|partnerId|resourceId)\}/g, '0')).protocol);
+      } catch {
+        return false;
+      }
+    }, 'must be an http:// or https:// URL once {ks}, {partnerId} and {resourceId} are filled in'),
+  },
+  GUILD_CONFIG_DIR: {
+    description: 'Where per-guild override files live (`<guild id>.json`), for teams that keep guild settings in git. A missing folder means no files.',
+    example: './config/overrides',
+    default: './config/overrides',
+    schema: z.string().min(1, 'must not be empty'),
+  },
   APP_INACTIVE_DAYS: {
     description: 'Apps that send no heartbeat for this many days are unregistered.',
     example: '30',
@@ -426,7 +461,12 @@ export type Config = {
   attendanceReminderCheckMs: number;
   linking: LinkingConfig;
   streams: StreamsConfig;
+  guildConfigDir: string;
+  /** Set when KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET are; meetings are off otherwise. */
+  kaltura: KalturaConfig | undefined;
 };
+
+export type KalturaConfig = { serviceUrl: string; partnerId: number; adminSecret: string; joinUrl: string };
 
 export type LinkPlatform = 'twitch' | 'youtube' | 'kick' | 'discord';
 
@@ -520,6 +560,14 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       problems.push({ variable: names.id, problem: `is needed with ${names.secret}: a client id and its secret come as a pair`, example: `${names.id}=${(environmentVariables as Record<string, EnvironmentVariable>)[names.id]!.example}` });
     }
   }
+  const partnerId = values.KALTURA_PARTNER_ID as number | undefined;
+  const adminSecret = values.KALTURA_ADMIN_SECRET as string | undefined;
+  if (partnerId !== undefined && adminSecret === undefined && env.KALTURA_ADMIN_SECRET === undefined) {
+    problems.push({ variable: 'KALTURA_ADMIN_SECRET', problem: 'is needed with KALTURA_PARTNER_ID to run meetings', example: 'KALTURA_ADMIN_SECRET=…' });
+  }
+  if (adminSecret !== undefined && partnerId === undefined && env.KALTURA_PARTNER_ID === undefined) {
+    problems.push({ variable: 'KALTURA_PARTNER_ID', problem: 'is needed with KALTURA_ADMIN_SECRET to run meetings', example: 'KALTURA_PARTNER_ID=1234567' });
+  }
   if (problems.length > 0) return { ok: false, problems };
   const port = values.PORT as number;
   return {
@@ -558,6 +606,11 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
         closeAfterMs: (values.TICKET_INACTIVE_CLOSE_HOURS as number) * 3_600_000,
         threadRetentionMs: (values.TICKET_THREAD_RETENTION_DAYS as number) * 86_400_000,
       },
+      guildConfigDir: values.GUILD_CONFIG_DIR as string,
+      kaltura:
+        partnerId !== undefined && adminSecret !== undefined
+          ? { serviceUrl: (values.KALTURA_SERVICE_URL as string).replace(/\/+$/, ''), partnerId, adminSecret, joinUrl: values.KALTURA_JOIN_URL as string }
+          : undefined,
       linking: { providers: oauthProviders, sessionTtlMs: (values.OAUTH_SESSION_TTL_MINUTES as number) * 60_000 },
       streams: {
         delivery: streamDelivery(values.STREAM_DELIVERY as 'auto' | 'webhooks' | 'polling', (values.PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`),

@@ -1,6 +1,7 @@
 /** Doctor checks for the runtime, configuration, database, migrations, Redis and public URL. */
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
+import { formatOverrideFileProblems, readOverrideFiles } from '../config/guild-config/override-files.ts';
 import { Redis } from 'ioredis';
 import { formatConfigProblems, parseEnvironment, type Config } from '../config/environment.ts';
 import { openDatabase, sqlitePathOf } from '../storage/database.ts';
@@ -96,6 +97,18 @@ export function foundationChecks(env: Record<string, string | undefined>): Docto
       } finally {
         redis.disconnect();
       }
+    }),
+    needsConfig('Guild override files', async (c) => {
+      const read = await readOverrideFiles(c.guildConfigDir);
+      if (read.problems.length > 0) {
+        return {
+          status: 'fail',
+          detail: `${read.problems.length} problem(s) in ${c.guildConfigDir}`,
+          fix: `${formatOverrideFileProblems(read.problems).join('; ')} (until fixed, each such guild keeps its last valid configuration)`,
+        };
+      }
+      if (read.valid.length === 0) return { status: 'pass', detail: `no override files in ${c.guildConfigDir}` };
+      return { status: 'pass', detail: `${read.valid.length} valid override file(s) in ${c.guildConfigDir}` };
     }),
     needsConfig('Public URL', async (c) => {
       const url = new URL(c.publicUrl);

@@ -21,7 +21,8 @@ import { ticketRoutes } from './routes/ticket-routes.ts';
 import { attendanceRoutes, type AttendanceApiChange } from './routes/attendance-routes.ts';
 import { appSessionRoutes, type AppSessions } from './routes/app-session-routes.ts';
 import { attendanceLabelRoutes } from './routes/attendance-label-routes.ts';
-import type { AttendanceLabelsRepository } from '../storage/attendance-labels-repository.ts';
+import type { GuildConfigService } from '../config/guild-config/guild-config-service.ts';
+import { guildConfigRoutes } from './routes/guild-config-routes.ts';
 import type { AttendanceService } from '../modules/attendance/attendance-service.ts';
 import type { Tickets } from '../modules/tickets/create-tickets.ts';
 import type { TicketChange } from '../modules/tickets/ticket-results.ts';
@@ -35,6 +36,11 @@ import { httpMetricsHook, metricsRoutes } from './routes/metrics-routes.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
+import { linkRoutes } from './routes/link-routes.ts';
+import { oauthAdminRoutes, type OAuthStats } from './routes/oauth-admin-routes.ts';
+import type { LinkFlow } from '../modules/linking/link-flow.ts';
+import { streamWebhookRoutes, type StreamWebhookRoutesOptions } from './routes/stream-webhook-routes.ts';
+import { streamSubscriptionRoutes, type StreamSubscriptionRoutesOptions } from './routes/stream-subscription-routes.ts';
 
 export type HttpServerOptions = {
   logger: Logger;
@@ -60,13 +66,18 @@ export type HttpServerOptions = {
     service: AttendanceService;
     calendarKey: Buffer;
     onChange: (change: AttendanceApiChange) => Promise<void>;
-    labels: AttendanceLabelsRepository;
     /** The guild's labels changed: its upcoming sessions' messages are brought up to date. */
     onLabelsChange: (guildId: string) => Promise<void>;
   };
   appSessions: AppSessions;
   deliveries: DeliveryService;
   checkCallbackUrl: CallbackUrlCheck;
+  /** Each guild's configuration. */
+  guildConfigs: GuildConfigService;
+  /** Account linking's browser flow (/link/…) and its admin statistics; without it those routes are absent. */
+  linking?: { flow: LinkFlow; stats: () => Promise<OAuthStats> };
+  /** Go-live notifications: the guilds' subscriptions and the platforms' webhook receiver; without it those routes are absent. */
+  streams?: StreamSubscriptionRoutesOptions['streams'] & StreamWebhookRoutesOptions;
 };
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -99,7 +110,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   const budgets = requestRateLimiter(options.rateLimiter, options.rateLimits);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith(API_PREFIX)) await budgets.byIp(request, reply);
+    // The browser pages people open from Discord count against the same per-IP budget as the API.
+    if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/link/')) await budgets.byIp(request, reply);
   });
   installAuthentication(app, {
     tokens: options.tokens,
@@ -131,10 +143,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   appMessageRoutes(app, { apps: options.apps, messenger: options.messenger });
   ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories, onChange: options.tickets.onChange });
   appSessionRoutes(app, { apps: options.apps, sessions: options.appSessions });
-  attendanceLabelRoutes(app, { labels: options.attendance.labels, onChange: options.attendance.onLabelsChange });
+  guildConfigRoutes(app, { configs: options.guildConfigs });
+  attendanceLabelRoutes(app, { configs: options.guildConfigs, onChange: options.attendance.onLabelsChange });
   attendanceRoutes(app, { attendance: options.attendance.service, calendarKey: options.attendance.calendarKey, publicUrl: options.publicUrl, onChange: options.attendance.onChange });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);
+  if (options.streams) {
+    streamSubscriptionRoutes(app, { streams: options.streams });
+    await streamWebhookRoutes(app, { receiver: options.streams.receiver });
+  }
+  if (options.linking) {
+    linkRoutes(app, { flow: options.linking.flow, publicUrl: options.publicUrl });
+    oauthAdminRoutes(app, { stats: options.linking.stats });
+  }
   await app.ready();
   return app;
 }

@@ -62,7 +62,20 @@ export type InteractionRouterOptions = {
   autoDeferAfterMs?: number;
   /** The module that handles outside apps' components (`app.<id>:…`); it gets the app id as the route's action. */
   appInteractionsModule?: string;
+  /** A guild's own rules (modules and commands switched off, its members' budget); none outside guilds. */
+  guildPolicy?: (guildId: string) => Promise<GuildInteractionPolicy>;
 };
+
+/** What a guild's configuration says about interactions in it. */
+export type GuildInteractionPolicy = {
+  disabledModules: readonly string[];
+  disabledCommands: readonly string[];
+  /** Replaces the hub-wide budget for members in this guild. */
+  rateLimit: RateLimitRule;
+};
+
+/** Modules a guild cannot switch off: the help and status commands, and the settings themselves. */
+const ALWAYS_ON_MODULES: ReadonlySet<string> = new Set(['core', 'config']);
 
 export type InteractionOutcome = {
   kind: InteractionKind;
@@ -95,6 +108,7 @@ export class InteractionRouter {
   readonly #logger: Logger;
   readonly #rateLimiter: RateLimiter;
   readonly #rateLimit: RateLimitRule;
+  readonly #guildPolicy: ((guildId: string) => Promise<GuildInteractionPolicy>) | undefined;
   readonly #observer: InteractionObserver;
   readonly #now: () => number;
   readonly #autoDeferAfterMs: number;
@@ -112,6 +126,7 @@ export class InteractionRouter {
     this.#logger = options.logger;
     this.#rateLimiter = options.rateLimiter;
     this.#rateLimit = options.rateLimit;
+    this.#guildPolicy = options.guildPolicy;
     this.#observer = options.observer ?? {};
     this.#now = options.now ?? Date.now;
     this.#autoDeferAfterMs = options.autoDeferAfterMs ?? INTERACTION_RESPONSE_DEADLINE_MS - AUTO_DEFER_MARGIN_MS;
@@ -229,8 +244,9 @@ export class InteractionRouter {
     });
 
     try {
+      const policy = await this.#policy(interaction, logFields);
       if (kind !== 'autocomplete') {
-        const retryAfterMs = await this.#overBudget(interaction, logFields);
+        const retryAfterMs = await this.#overBudget(interaction, logFields, policy);
         if (retryAfterMs !== null) {
           await responder.replyEphemeral(rateLimitedMessage(retryAfterMs));
           return outcome('rate-limited');
@@ -239,6 +255,12 @@ export class InteractionRouter {
       if (!target.found) {
         if (kind === 'autocomplete') await responder.autocomplete([]);
         else await responder.replyEphemeral(target.message);
+        return outcome('unknown');
+      }
+      const switchedOff = policy ? this.#switchedOff(classified, target, policy) : null;
+      if (switchedOff !== null) {
+        if (kind === 'autocomplete') await responder.autocomplete([]);
+        else await responder.replyEphemeral(switchedOff);
         return outcome('unknown');
       }
       await this.#invoke(classified, target, responder);
@@ -322,11 +344,14 @@ export class InteractionRouter {
   }
 
   /** The wait before the user may try again, or null when within budget. A failing limiter lets people through. */
-  async #overBudget(interaction: APIInteraction, logFields: LogFields): Promise<number | null> {
+  async #overBudget(interaction: APIInteraction, logFields: LogFields, policy: GuildInteractionPolicy | null): Promise<number | null> {
     const userId = interactionUserId(interaction);
     if (userId === null) return null;
     try {
-      const decision = await this.#rateLimiter.consume(`interaction:${userId}`, this.#rateLimit);
+      // A guild's own budget is kept apart from the hub-wide one, so that a strict guild does not bind elsewhere.
+      const decision = policy
+        ? await this.#rateLimiter.consume(`interaction:${interaction.guild_id}:${userId}`, policy.rateLimit)
+        : await this.#rateLimiter.consume(`interaction:${userId}`, this.#rateLimit);
       return decision.allowed ? null : decision.retryAfterMs;
     } catch (error) {
       // Refusing everyone because Redis is unreachable would take the whole bot down with it.
@@ -334,6 +359,30 @@ export class InteractionRouter {
       this.#notify('onError', 'rate_limiter');
       return null;
     }
+  }
+
+  /** The guild's rules, or null outside a guild, without a policy, or when it cannot be read (then the hub-wide rules apply). */
+  async #policy(interaction: APIInteraction, logFields: LogFields): Promise<GuildInteractionPolicy | null> {
+    if (!this.#guildPolicy || !interaction.guild_id) return null;
+    try {
+      return await this.#guildPolicy(interaction.guild_id);
+    } catch (error) {
+      this.#logger.warn({ ...logFields, err: error }, "the guild's configuration could not be read; the hub-wide rules apply");
+      return null;
+    }
+  }
+
+  /** Why a guild's configuration refuses this interaction, or null when it does not. */
+  #switchedOff(classified: ClassifiedInteraction, target: Extract<Target, { found: true }>, policy: GuildInteractionPolicy): string | null {
+    const moduleName = target.module.name;
+    if (ALWAYS_ON_MODULES.has(moduleName)) return null;
+    if (policy.disabledModules.includes(moduleName)) {
+      return `The ${moduleName} module is switched off in this server. Someone with Manage Server can turn it on with \`/config set modules.${moduleName} true\`.`;
+    }
+    if ((classified.kind === 'command' || classified.kind === 'autocomplete') && policy.disabledCommands.includes(classified.interaction.data.name)) {
+      return `/${classified.interaction.data.name} is switched off in this server (setting \`commands.disabled\`).`;
+    }
+    return null;
   }
 
   /** A handler that returned without answering leaves Discord saying "The application did not respond". */

@@ -13,12 +13,18 @@ export type BuiltInModuleContext = {
   status: () => BotStatus;
   /** The broker's module (routing for outside apps), built with the broker. */
   broker: HubModule;
+  /** The /config module, built with the guild configuration service. */
+  config: HubModule;
   /** The support tickets module, built with its services. */
   tickets: HubModule;
   /** The attendance module, built with its service. */
   attendance: HubModule;
+  /** The account-linking module, built with its stores. */
+  linking: HubModule;
+  /** The go-live notifications module, built with its service. */
+  streams: HubModule;
 };
 
 export function builtInModules(context: BuiltInModuleContext): HubModule[] {
-  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.broker, context.tickets, context.attendance];
+  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.config, context.broker, context.tickets, context.attendance, context.linking, context.streams];
 }

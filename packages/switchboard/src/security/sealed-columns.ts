@@ -25,6 +25,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   // A linked account's tokens (migration 0010).
   { table: 'linked_connections', column: 'access_token', idColumn: 'id', associatedColumn: 'access_token' },
   { table: 'linked_connections', column: 'refresh_token', idColumn: 'id', associatedColumn: 'refresh_token' },
+  // The secret a platform signs a streamer's go-live webhooks with (migration 0012).
+  { table: 'stream_watches', column: 'webhook_secret', idColumn: 'id', associatedColumn: 'webhook_secret' },
 ];
 
 /** `table.column`, as reports name it. */

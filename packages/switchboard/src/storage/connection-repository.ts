@@ -152,6 +152,31 @@ export class ConnectionRepository {
     return rows.map(toRecord);
   }
 
+  /** Every link on one platform, oldest first (for the hourly token validation). */
+  async listByPlatform(platform: OAuthPlatform): Promise<ConnectionRecord[]> {
+    const rows = await this.#db.selectFrom('linked_connections').selectAll().where('platform', '=', platform).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toRecord);
+  }
+
+  /** How many links each platform has. */
+  async countByPlatform(): Promise<Partial<Record<OAuthPlatform, number>>> {
+    const rows = await this.#db
+      .selectFrom('linked_connections')
+      .select(['platform', (eb) => eb.fn.countAll<number>().as('links')])
+      .groupBy('platform')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.platform, Number(row.links)]));
+  }
+
+  /**
+   * The provider says the access token is no longer valid: its expiry becomes `now`, so that the refresh
+   * job refreshes it on its next run. Returns whether the link (by id: not a newer one) still existed.
+   */
+  async markAccessTokenExpired(id: string, now: number): Promise<boolean> {
+    const result = await this.#db.updateTable('linked_connections').set({ expires_at: now, updated_at: now }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Returns whether a link was removed. */
   async delete(discordUserId: string, platform: OAuthPlatform): Promise<boolean> {
     const result = await this.#db.deleteFrom('linked_connections').where('discord_user_id', '=', discordUserId).where('platform', '=', platform).executeTakeFirst();

@@ -325,17 +325,6 @@ export interface Tables {
   attendance_reminders: AttendanceRemindersTable;
 }
 
-/** A guild's labels for the attendance buttons (JSON: { yes?, maybe?, late?, no? }). */
-export interface AttendanceGuildLabelsTable {
-  guild_id: string;
-  labels: string;
-  updated_at: number;
-}
-
-export interface Tables {
-  attendance_guild_labels: AttendanceGuildLabelsTable;
-}
-
 // ---- Account linking: OAuth sessions (migration 0009) ----
 
 export type OAuthPlatform = 'twitch' | 'youtube' | 'kick' | 'discord';
@@ -404,4 +393,125 @@ export interface LinkedConnectionsTable {
 
 export interface Tables {
   linked_connections: LinkedConnectionsTable;
+}
+
+// ---- Account linking: one-time links (migration 0011) ----
+
+/** A one-time link `/link` handed a member; only the SHA-256 of its token is kept. */
+export interface LinkInvitationsTable {
+  id: string;
+  /** SHA-256 (hex) of the link's token; unique. */
+  token_hash: string;
+  discord_user_id: string;
+  platform: OAuthPlatform;
+  created_at: number;
+  expires_at: number;
+  /** Set once, by the request that redeemed the link. */
+  used_at: number | null;
+}
+
+export interface Tables {
+  link_invitations: LinkInvitationsTable;
+}
+
+// ---- Go-live notifications (migration 0012) ----
+
+export type StreamPlatform = 'twitch' | 'youtube' | 'kick';
+
+/** pending: asked the platform, not confirmed yet; polling: no webhook, the poll job watches it. */
+export type StreamWatchStatus = 'pending' | 'active' | 'revoked' | 'failed' | 'polling';
+
+/** The platform-side subscription for one streamer, shared by every guild watching them. */
+export interface StreamWatchesTable {
+  id: string;
+  platform: StreamPlatform;
+  streamer_id: string;
+  streamer_login: string;
+  streamer_name: string;
+  streamer_url: string;
+  /** JSON array of the platform's subscription ids (to delete them later). */
+  external_ids: string;
+  status: StreamWatchStatus;
+  status_reason: string | null;
+  /** YouTube WebSub: when the lease ends unless renewed. */
+  lease_expires_at: number | null;
+  /** The webhook signing secret (Twitch, YouTube), sealed at (stream_watches, webhook_secret, id). */
+  webhook_secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A guild's wish to hear about a streamer in a channel (optionally mentioning a role). */
+export interface StreamSubscriptionsTable {
+  id: string;
+  guild_id: string;
+  channel_id: string;
+  role_id: string | null;
+  watch_id: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** One post per subscription and stream; unique (subscription_id, stream_id). */
+export interface StreamAnnouncementsTable {
+  id: string;
+  subscription_id: string;
+  stream_id: string;
+  channel_id: string;
+  message_id: string | null;
+  title: string;
+  started_at: number;
+  ended_at: number | null;
+  created_at: number;
+}
+
+/** Webhook message ids seen recently, per platform. */
+export interface StreamWebhookMessagesTable {
+  platform: StreamPlatform;
+  message_id: string;
+  received_at: number;
+}
+
+export interface Tables {
+  stream_watches: StreamWatchesTable;
+  stream_subscriptions: StreamSubscriptionsTable;
+  stream_announcements: StreamAnnouncementsTable;
+  stream_webhook_messages: StreamWebhookMessagesTable;
+}
+
+/** A guild's stored configuration overrides: one minimal JSON document, versioned for optimistic updates. */
+export interface GuildConfigOverridesTable {
+  guild_id: string;
+  overrides: string;
+  version: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** The last valid override file per guild, what the guild falls back to when its file breaks. */
+export interface GuildConfigFilesTable {
+  guild_id: string;
+  overrides: string;
+  file_hash: string;
+  loaded_at: number;
+}
+
+export type GuildConfigChangeSource = 'command' | 'api' | 'dashboard' | 'file';
+
+/** Every change to a guild's configuration: who, when, what, before → after (the stored overrides). */
+export interface GuildConfigAuditTable {
+  id: string;
+  guild_id: string;
+  actor: string;
+  source: GuildConfigChangeSource;
+  summary: string;
+  before: string;
+  after: string;
+  at: number;
+}
+
+export interface Tables {
+  guild_config_overrides: GuildConfigOverridesTable;
+  guild_config_files: GuildConfigFilesTable;
+  guild_config_audit: GuildConfigAuditTable;
 }

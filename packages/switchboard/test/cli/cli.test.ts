@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempFolder } from '../support/cli.ts';
 import { TEST_ENCRYPTION_KEYS } from '../support/hub.ts';
@@ -102,5 +102,20 @@ describe('switchboard CLI', () => {
     assert.match(bad.stdout, /FAIL\s+Database/);
     assert.match(bad.stdout, /What to do:/);
     assert.match(bad.stdout, /check DATABASE_URL/);
+  });
+
+  it('doctor reports a broken guild override file with file, path and problem, and fails', () => {
+    const cwd = tempFolder();
+    mkdirSync(path.join(cwd, 'config', 'overrides'), { recursive: true });
+    writeFileSync(path.join(cwd, 'config', 'overrides', '123456789012345678.json'), JSON.stringify({ locale: 'de', modules: { tickets: 'sometimes' } }));
+    writeFileSync(path.join(cwd, 'config', 'overrides', '223456789012345678.json'), JSON.stringify({ timezone: 'Europe/Berlin' }));
+    runCli(['migrate'], { cwd });
+    const result = runCli(['doctor'], { cwd });
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /FAIL\s+Guild override files\s+1 problem\(s\)/);
+    assert.match(result.stdout, /123456789012345678\.json at modules\.tickets: must be true or false/);
+    writeFileSync(path.join(cwd, 'config', 'overrides', '123456789012345678.json'), JSON.stringify({ locale: 'de' }));
+    const fixed = runCli(['doctor'], { cwd });
+    assert.match(fixed.stdout, /PASS\s+Guild override files\s+2 valid override file\(s\)/);
   });
 });

@@ -293,3 +293,58 @@ describe('interaction router', () => {
     await handling;
   });
 });
+
+describe("interaction router: a guild's own rules", () => {
+  const policy = (overrides: Partial<{ disabledModules: string[]; disabledCommands: string[]; capacity: number }> = {}) => async () => ({
+    disabledModules: overrides.disabledModules ?? [],
+    disabledCommands: overrides.disabledCommands ?? [],
+    rateLimit: { capacity: overrides.capacity ?? 100, refillPerSecond: 0.001 },
+  });
+
+  it('a module switched off in the guild: its commands and components are refused with how to turn it on', async () => {
+    const seen: Seen = {};
+    const { router, fake } = setup([probeModule(seen)], { guildPolicy: policy({ disabledModules: ['probe'] }) });
+    await router.handle(commandInteraction('ping'));
+    await router.handle(fakeInteraction({ type: InteractionType.MessageComponent, data: { custom_id: 'probe:press', component_type: 2 } }));
+    assert.equal(seen.command, undefined);
+    assert.equal(seen.route, undefined);
+    assert.match(contentOf(fake.calls[0]).content ?? '', /probe module is switched off in this server.*\/config set modules\.probe true/);
+    assert.equal(fake.calls.length, 2);
+  });
+
+  it('a command switched off is refused; the others work', async () => {
+    const seen: Seen = {};
+    const { router, fake } = setup([probeModule(seen)], { guildPolicy: policy({ disabledCommands: ['suggest'] }) });
+    await router.handle(commandInteraction('suggest'));
+    assert.match(contentOf(fake.calls[0]).content ?? '', /\/suggest is switched off in this server/);
+    await router.handle(commandInteraction('ping'));
+    assert.equal(seen.command, 'ping');
+  });
+
+  it("the core and config modules cannot be switched off", async () => {
+    const seen: Seen = {};
+    const { router } = setup([probeModule(seen, { name: 'config' })], { guildPolicy: policy({ disabledModules: ['config'] }) });
+    await router.handle(commandInteraction('ping'));
+    assert.equal(seen.command, 'ping');
+  });
+
+  it("the guild's budget replaces the hub-wide one", async () => {
+    const seen: Seen = {};
+    const { router } = setup([probeModule(seen)], { guildPolicy: policy({ capacity: 2 }) });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await router.handle(commandInteraction('ping', '777'))).outcome);
+    assert.deepEqual(outcomes, ['handled', 'handled', 'rate-limited']);
+  });
+
+  it('a configuration that cannot be read lets the hub-wide rules apply and is logged', async () => {
+    const seen: Seen = {};
+    const { router, lines } = setup([probeModule(seen)], {
+      guildPolicy: async () => {
+        throw new Error('database down');
+      },
+    });
+    await router.handle(commandInteraction('ping'));
+    assert.equal(seen.command, 'ping');
+    assert.ok(lines.some((line) => /configuration could not be read/.test(line.msg)));
+  });
+});

@@ -69,6 +69,7 @@ describeEachDatabase('key rotation', ({ it, open }) => {
       { table: 'oauth_sessions', column: 'code_verifier', reencrypted: 1, alreadyActive: 0 },
       { table: 'linked_connections', column: 'access_token', reencrypted: 0, alreadyActive: 0 },
       { table: 'linked_connections', column: 'refresh_token', reencrypted: 0, alreadyActive: 0 },
+      { table: 'stream_watches', column: 'webhook_secret', reencrypted: 0, alreadyActive: 0 },
     ]);
     assert.equal(result.length, SEALED_COLUMNS.length);
 
@@ -82,7 +83,7 @@ describeEachDatabase('key rotation', ({ it, open }) => {
     assert.equal(new SecretBox([NEW]).decrypt(values.get('oauth_sessions.code_verifier.s1')!, { table: 'oauth_sessions', column: 'code_verifier', rowId: 's1' }), 'verifier-1');
 
     const again = await reencryptAll(database.db, box, { batchSize: 2 });
-    assert.deepEqual(again.map((r) => [r.reencrypted, r.alreadyActive]), [[0, 6], [0, 1], [0, 1], [0, 0], [0, 0]]);
+    assert.deepEqual(again.map((r) => [r.reencrypted, r.alreadyActive]), [[0, 6], [0, 1], [0, 1], [0, 0], [0, 0], [0, 0]]);
   });
 
   it("re-encrypts linked accounts' tokens so that the new key alone opens them, the row binding intact", async () => {

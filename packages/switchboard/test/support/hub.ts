@@ -3,6 +3,7 @@ import { parseEnvironment, type Config } from '../../src/config/environment.ts';
 import { createHub, type Hub, type HubOptions } from '../../src/hub.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { Database } from '../../src/storage/database.ts';
+import type { Logger } from 'pino';
 
 export const TEST_DISCORD_TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gabcde.0123456789abcdefghijklmnopqrstuvwxyzAB';
 
@@ -18,11 +19,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
     ...env,
   });
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return { ...result.config, port: 0 };
+  // Port 0 unless the test chose one (a hub whose PUBLIC_URL must name its real address).
+  return { ...result.config, port: env['PORT'] === undefined ? 0 : result.config.port };
 }
 
 /** A hub on the given database; without a Discord connection unless `discord: true` (then point DISCORD_API_URL at a simulator). */
-export async function testHub(database: Database, env: Record<string, string> = {}, options: HubOptions = {}): Promise<Hub> {
+export async function testHub(database: Database, env: Record<string, string> = {}, options: HubOptions & { logger?: Logger } = {}): Promise<Hub> {
   const config = testConfig(env);
-  return createHub(config, createLogger({ level: config.logLevel }), { discord: false, ...options, database });
+  const { logger, ...hubOptions } = options;
+  return createHub(config, logger ?? createLogger({ level: config.logLevel }), { discord: false, ...hubOptions, database });
 }

@@ -4,6 +4,7 @@
  * the defaults; the merged result must pass this schema. Every object is strict, so a misspelt setting
  * is an error naming the settings that exist rather than a value silently ignored.
  */
+import { BUTTON_LABEL_MAX } from 'discord-limits';
 import { z } from 'zod';
 import { checkTemplate } from './template.ts';
 
@@ -48,7 +49,7 @@ const notification = (placeholders: readonly string[]) =>
       }),
   });
 
-const label = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
+const label = z.string().trim().min(1, 'must not be empty').max(BUTTON_LABEL_MAX, `must be at most ${BUTTON_LABEL_MAX} characters`);
 
 export const guildConfigSchema = z.strictObject({
   locale: z.string().refine(isLocale, 'must be a language tag such as en-US, en-GB or de'),

@@ -11,16 +11,15 @@ import type { Job } from '../../jobs/job.ts';
 import type { EncryptionKey } from '../../security/secret-box.ts';
 import type { Tables } from '../../storage/schema.ts';
 import { createAttendanceModule, type AttendanceModule } from './attendance-module.ts';
+import type { AnswerLabels } from './discord/session-message.ts';
 import { attendanceRecurrenceJob } from './attendance-recurrence-job.ts';
 import { attendanceReminderJob } from './attendance-reminder-job.ts';
 import type { AttendanceService } from './attendance-service.ts';
 import { createAttendance } from './create-attendance.ts';
-import { AttendanceLabelsRepository } from '../../storage/attendance-labels-repository.ts';
 
 export type AttendanceFeature = {
   module: AttendanceModule;
   service: AttendanceService;
-  labels: AttendanceLabelsRepository;
   /** The key of the calendar feeds' secret URLs: derived from the active encryption key, so it is never configured twice. */
   calendarKey: Buffer;
   onChange(change: AttendanceApiChange): Promise<void>;
@@ -34,11 +33,12 @@ export function createAttendanceFeature(options: {
   encryptionKey: EncryptionKey;
   mirrorScheduledEvents: boolean;
   reminderCheckMs: number;
+  /** The guild's own button labels (from its configuration). */
+  labels: (guildId: string) => Promise<Partial<AnswerLabels>>;
   /** Passes answers to a session an app created on to that app. */
   notifyApp: (appId: string, guildId: string, data: unknown) => Promise<void>;
 }): AttendanceFeature {
   const service = createAttendance(options.db);
-  const labels = new AttendanceLabelsRepository(options.db);
   const module = createAttendanceModule({
     service,
     api: () => {
@@ -48,7 +48,7 @@ export function createAttendanceFeature(options: {
     },
     logger: options.logger,
     mirrorScheduledEvents: options.mirrorScheduledEvents,
-    labels: (guildId) => labels.get(guildId),
+    labels: options.labels,
     onAnswered: async (session, answer) => {
       if (session.appId) await options.notifyApp(session.appId, session.guildId, { sessionId: session.id, ...answer });
     },
@@ -84,7 +84,6 @@ export function createAttendanceFeature(options: {
   return {
     module,
     service,
-    labels,
     calendarKey: createHmac('sha256', options.encryptionKey.key).update('switchboard calendar feeds').digest(),
     onChange,
     jobs: [

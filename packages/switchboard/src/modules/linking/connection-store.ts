@@ -108,6 +108,24 @@ export class ConnectionStore {
     return (await this.#repository.listByUser(discordUserId)).map(withoutTokens);
   }
 
+  /** Every link on `platform` with its access token opened (the hourly Twitch validation needs them). */
+  async listWithAccessTokens(platform: OAuthPlatform): Promise<(LinkedConnection & { accessToken: string })[]> {
+    return (await this.#repository.listByPlatform(platform)).map((record) => ({
+      ...withoutTokens(record),
+      accessToken: this.#secrets.decrypt(record.sealedAccessToken, place(record.id, 'access_token')),
+    }));
+  }
+
+  /** How many links each platform has. */
+  async countByPlatform(): Promise<Partial<Record<OAuthPlatform, number>>> {
+    return this.#repository.countByPlatform();
+  }
+
+  /** The access token was found invalid: it counts as expired from `now`, so the refresh job renews it next. */
+  async markAccessTokenExpired(id: string, now: number): Promise<boolean> {
+    return this.#repository.markAccessTokenExpired(id, now);
+  }
+
   /** Unlinks; returns whether there was a link. */
   async remove(discordUserId: string, platform: OAuthPlatform): Promise<boolean> {
     return this.#repository.delete(discordUserId, platform);

@@ -24,6 +24,8 @@ export type TokenRefreshJobOptions = {
   windowMs?: number;
   /** How long a claim holds a connection while its refresh runs (default 5 minutes). */
   claimMs?: number;
+  /** Told the outcome of every refresh attempted (for metrics). */
+  onOutcome?: (platform: LinkedConnection['platform'], outcome: 'refreshed' | 'relink' | 'failed') => void;
 };
 
 /** The wait after the `failures`-th failure in a row: 1, 2, 4 … minutes, at most an hour. */
@@ -57,10 +59,12 @@ export function tokenRefreshJob(store: ConnectionStore, client: RefreshClient, o
           // Transient or not (a misconfigured client), retrying later is all that can be done here.
           await store.recordRefreshFailure(claim, (failures) => now + refreshBackoffMs(failures), now);
           counts.failed++;
+          options.onOutcome?.(claim.connection.platform, 'failed');
           continue;
         }
         if (isInvalidGrant(result)) {
           counts.relink++;
+          options.onOutcome?.(claim.connection.platform, 'relink');
           const notify = await store.recordRelinkNeeded(claim, now);
           if (notify) {
             // The notice is recorded before the member is told: told at most once, even if this throws.
@@ -72,8 +76,10 @@ export function tokenRefreshJob(store: ConnectionStore, client: RefreshClient, o
           }
           continue;
         }
-        if (await store.recordRefreshed(claim, result, now)) counts.refreshed++;
-        else counts.skipped++;
+        if (await store.recordRefreshed(claim, result, now)) {
+          counts.refreshed++;
+          options.onOutcome?.(claim.connection.platform, 'refreshed');
+        } else counts.skipped++;
       }
       return { summary: `${counts.refreshed} refreshed, ${counts.relink} need relinking, ${counts.failed} failed, ${counts.skipped} skipped${counts.notifyFailed > 0 ? `, ${counts.notifyFailed} relink notices failed` : ''}` };
     },

@@ -11,7 +11,8 @@ export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
 const ISSUER = 'switchboard';
 const AUDIENCE = 'switchboard:meeting-join';
 
-export type JoinClaims = { meetingId: string; guildId: string; userId: string };
+/** Who joins which meeting, and as what (decided from the guild's role mapping when the link was made). */
+export type JoinClaims = { meetingId: string; guildId: string; userId: string; role: 'moderator' | 'participant' };
 
 export type JoinTokenCheck = { ok: true; claims: JoinClaims } | { ok: false; reason: 'expired' | 'invalid' };
 
@@ -22,7 +23,7 @@ export function joinTokenKey(encryptionKey: Buffer): Uint8Array {
 
 export async function signJoinToken(key: Uint8Array, claims: JoinClaims, now: number, ttlSeconds = JOIN_TOKEN_TTL_SECONDS): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
-  return new SignJWT({ mid: claims.meetingId, gid: claims.guildId })
+  return new SignJWT({ mid: claims.meetingId, gid: claims.guildId, rol: claims.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -42,9 +43,9 @@ export async function verifyJoinToken(key: Uint8Array, token: string, now: numbe
       currentDate: new Date(now),
       requiredClaims: ['sub', 'exp', 'iat'],
     });
-    const { mid, gid, sub } = payload;
-    if (typeof mid !== 'string' || typeof gid !== 'string' || typeof sub !== 'string') return { ok: false, reason: 'invalid' };
-    return { ok: true, claims: { meetingId: mid, guildId: gid, userId: sub } };
+    const { mid, gid, sub, rol } = payload;
+    if (typeof mid !== 'string' || typeof gid !== 'string' || typeof sub !== 'string' || (rol !== 'moderator' && rol !== 'participant')) return { ok: false, reason: 'invalid' };
+    return { ok: true, claims: { meetingId: mid, guildId: gid, userId: sub, role: rol } };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
     return { ok: false, reason: 'invalid' };

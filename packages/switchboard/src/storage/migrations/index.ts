@@ -10,5 +10,8 @@ import { attendance } from './0007-attendance.ts';
 import { attendanceLabels } from './0008-attendance-labels.ts';
 import { oauthSessions } from './0009-oauth-sessions.ts';
 import { linkedConnections } from './0010-linked-connections.ts';
+import { linkInvitations } from './0011-link-invitations.ts';
+import { streamSubscriptions } from './0012-stream-subscriptions.ts';
+import { guildConfig } from './0013-guild-config.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig];

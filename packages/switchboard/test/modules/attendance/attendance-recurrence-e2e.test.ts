@@ -29,6 +29,7 @@ describeEachDatabase('weekly sessions against the simulator', ({ it, open }) => 
       encryptionKey: generateEncryptionKey('k'),
       mirrorScheduledEvents: false,
       reminderCheckMs: 60_000,
+      labels: async () => ({}),
       notifyApp: async () => undefined,
     });
   });

@@ -11,6 +11,8 @@ export interface ProviderEndpoints {
   token: string;
   revocation: string;
   userInfo: string;
+  /** Where a user access token is checked (Twitch asks apps to do it hourly); absent elsewhere. */
+  validation?: string;
 }
 
 export interface ProviderSpec {
@@ -42,6 +44,7 @@ export const PROVIDERS: Readonly<Record<OAuthPlatform, ProviderSpec>> = {
       token: 'https://id.twitch.tv/oauth2/token',
       revocation: 'https://id.twitch.tv/oauth2/revoke',
       userInfo: 'https://api.twitch.tv/helix/users',
+      validation: 'https://id.twitch.tv/oauth2/validate',
     },
     defaultScopes: ['user:read:email'],
     pkce: false,
@@ -107,6 +110,8 @@ export interface BaseUrlPaths {
   token: string;
   revocation: string;
   userInfo: string;
+  /** Only for providers that have a validation endpoint. */
+  validation: string;
 }
 
 /** The layout a proxy or test server exposes under its base URL (that of oauth2-mock-server too). */
@@ -115,6 +120,7 @@ export const DEFAULT_BASE_URL_PATHS: Readonly<BaseUrlPaths> = {
   token: '/token',
   revocation: '/revoke',
   userInfo: '/userinfo',
+  validation: '/validate',
 };
 
 function joinUrl(base: string, path: string): string {
@@ -123,8 +129,9 @@ function joinUrl(base: string, path: string): string {
 
 /**
  * A copy of `spec` with every endpoint under `baseUrl` (`<base>/authorize`, `/token`, `/revoke`,
- * `/userinfo` unless `paths` says otherwise); the issuer becomes the base URL. The quirks (PKCE,
- * scope format, rotation, revocation style, extra parameters) are kept.
+ * `/userinfo`, and `/validate` where the provider has one, unless `paths` says otherwise); the issuer
+ * becomes the base URL. The quirks (PKCE, scope format, rotation, revocation style, extra parameters)
+ * are kept.
  */
 export function withBaseUrl(spec: ProviderSpec, baseUrl: string, paths: Partial<BaseUrlPaths> = {}): ProviderSpec {
   const base = new URL(baseUrl).href.replace(/\/+$/, '');
@@ -137,6 +144,7 @@ export function withBaseUrl(spec: ProviderSpec, baseUrl: string, paths: Partial<
       token: joinUrl(base, p.token),
       revocation: joinUrl(base, p.revocation),
       userInfo: joinUrl(base, p.userInfo),
+      ...(spec.endpoints.validation === undefined ? {} : { validation: joinUrl(base, p.validation) }),
     },
   };
 }

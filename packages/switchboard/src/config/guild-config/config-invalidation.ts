@@ -1,0 +1,47 @@
+/**
+ * Telling every instance that a guild's configuration changed, so that their caches drop it at once. One
+ * process needs nothing (its own cache is dropped directly); several instances publish on a Redis channel
+ * that each of them subscribes to.
+ */
+import type { Redis } from 'ioredis';
+
+export interface ConfigInvalidation {
+  /** Tells the other instances; the caller drops its own cache entry itself. */
+  publish(guildId: string): Promise<void>;
+  /** `handler` runs for each guild another instance changed. */
+  subscribe(handler: (guildId: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const LOCAL_CONFIG_INVALIDATION: ConfigInvalidation = {
+  publish: async () => {},
+  subscribe: async () => {},
+  close: async () => {},
+};
+
+export const CONFIG_INVALIDATION_CHANNEL = 'switchboard:guild-config:changed';
+
+/** Redis pub/sub. `publisher` is a normal connection; `subscriber` is given over to subscribing (Redis requires a connection of its own). */
+export function redisConfigInvalidation(publisher: Redis, subscriber: Redis, options: { instanceId: string; quitOnClose?: boolean }): ConfigInvalidation {
+  return {
+    async publish(guildId) {
+      await publisher.publish(CONFIG_INVALIDATION_CHANNEL, JSON.stringify({ guildId, from: options.instanceId }));
+    },
+    async subscribe(handler) {
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel !== CONFIG_INVALIDATION_CHANNEL) return;
+        try {
+          const parsed = JSON.parse(message) as { guildId?: unknown; from?: unknown };
+          if (typeof parsed.guildId === 'string' && parsed.from !== options.instanceId) handler(parsed.guildId);
+        } catch {
+          // Not ours: ignore.
+        }
+      });
+      await subscriber.subscribe(CONFIG_INVALIDATION_CHANNEL);
+    },
+    async close() {
+      subscriber.removeAllListeners('message');
+      if (options.quitOnClose) await Promise.allSettled([subscriber.quit(), publisher.quit()]);
+    },
+  };
+}
