@@ -68,6 +68,8 @@ export const COMMAND_NAME_MAX = 32;
 export const COMMAND_DESCRIPTION_MAX = 100;
 export const COMMAND_OPTIONS_MAX = 25;
 export const COMMAND_CHOICES_MAX = 25;
+/** A choice's name (also an autocomplete answer's). */
+export const COMMAND_CHOICE_NAME_MAX = 100;
 export const GLOBAL_CHAT_COMMANDS_MAX = 100;
 
 /** Interactions: the initial response deadline and how long the token is valid for follow-ups. */

@@ -2,11 +2,13 @@
  * Puts the hub together from its configuration: database and migrations, repositories, the job
  * scheduler and the HTTP server; and takes it apart again in the order that loses nothing.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config/environment.ts';
 import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
+import { NO_DISCORD_CONNECTION } from './discord/connected-api.ts';
 import type { BotStatus } from './discord/bot-status.ts';
 import type { HubModule } from './modules/hub-module.ts';
 import { builtInModules } from './modules/built-in-modules.ts';
@@ -44,6 +46,7 @@ import { GuildConfigRepository } from './storage/guild-config-repository.ts';
 import { createConfigModule } from './modules/config/config-module.ts';
 import { createLinkingFeature, type LinkingFeature } from './modules/linking/linking-feature.ts';
 import { createStreamsFeature, type StreamAppCredentials } from './modules/streams/streams-feature.ts';
+import { createMeetingsFeature } from './modules/meetings/meetings-feature.ts';
 import { providerSpec } from './modules/linking/providers/provider-table.ts';
 
 export const SWITCHBOARD_VERSION: string = packageJson.version;
@@ -79,7 +82,7 @@ const NO_DISCORD_STATUS = (version: string): BotStatus => ({
   guilds: 0,
   latencyMs: null,
   shards: [],
-  lastError: 'this hub runs without a Discord connection',
+  lastError: NO_DISCORD_CONNECTION,
   startedAt: null,
   version,
   modules: [],
@@ -153,7 +156,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       retryScale: config.webhookRetryScale,
       logger,
       api: () => {
-        if (!discord) throw new Error('this hub runs without a Discord connection');
+        if (!discord) throw new Error(NO_DISCORD_CONNECTION);
         return discord.api;
       },
       applicationId: () => discord?.application?.id ?? '',
@@ -169,6 +172,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       logger: logger.child({ component: 'tickets' }),
       publicUrl: config.publicUrl,
       settings: config.tickets,
+      guildStaffRoles: async (guildId) => (await guildConfigs.get(guildId)).roleMappings.ticketStaff,
     });
     for (const job of tickets.jobs) scheduler.register(job);
     const attendance = createAttendanceFeature({
@@ -182,6 +186,12 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       notifyApp: (appId, guildId, data) => broker.notifyApp(appId, 'session.response', guildId, data),
     });
     for (const job of attendance.jobs) scheduler.register(job);
+    // New button labels show on the guild's upcoming session messages at once, whichever way they were set.
+    guildConfigs.onChanged(async (guildId, before, after) => {
+      if (!discord || isDeepStrictEqual(before.attendance.labels, after.attendance.labels)) return;
+      const { sessions } = await attendance.service.list({ guildId, when: 'upcoming', limit: 100, offset: 0 });
+      for (const session of sessions) attendance.module.refresh(session);
+    });
     const linking = createLinkingFeature({
       db: database.db,
       secrets,
@@ -211,7 +221,16 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       metrics,
     });
     for (const job of streams.jobs) scheduler.register(job);
-    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, config: createConfigModule({ service: guildConfigs }), broker: broker.module, tickets: tickets.module, attendance: attendance.module, linking: linking.module, streams: streams.module });
+    const meetings = createMeetingsFeature({
+      db: database.db,
+      api: () => discord?.api,
+      logger: logger.child({ component: 'meetings' }),
+      kaltura: config.kaltura,
+      publicUrl: config.publicUrl,
+      encryptionKey: keys.keys[0]!,
+      guildConfig: (guildId) => guildConfigs.get(guildId),
+    });
+    const modules: HubModule[] = builtInModules({ commands: () => router?.commands ?? [], status: botStatus, config: createConfigModule({ service: guildConfigs }), broker: broker.module, tickets: tickets.module, attendance: attendance.module, linking: linking.module, streams: streams.module, meetings: meetings.module });
     const buildRouter = (api: NonNullable<typeof discord>['api'], enabled: readonly HubModule[]) =>
       new InteractionRouter({
         modules: [...enabled],
@@ -309,7 +328,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       bot: {
         status: botStatus,
         start: async () => {
-          if (!discord) throw new Error('this hub runs without a Discord connection');
+          if (!discord) throw new Error(NO_DISCORD_CONNECTION);
           await discord.start();
         },
         stop: async () => discord?.stop(),
@@ -324,6 +343,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         unsubscribe: (guildId, id) => streams.service.unsubscribe(guildId, id),
         receiver: streams.receiver,
       },
+      meetings: meetings.routes,
       apps,
       messenger: broker.messenger,
       tickets: tickets.services,
@@ -331,11 +351,6 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         service: attendance.service,
         calendarKey: attendance.calendarKey,
         onChange: attendance.onChange,
-        onLabelsChange: async (guildId) => {
-          if (!discord) return;
-          const { sessions } = await attendance.service.list({ guildId, when: 'upcoming', limit: 100, offset: 0 });
-          for (const session of sessions) attendance.module.refresh(session);
-        },
       },
       appSessions: {
         resolveChannel: (app, target) => broker.messenger.resolveChannel(app, target),

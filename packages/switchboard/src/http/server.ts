@@ -41,6 +41,7 @@ import { oauthAdminRoutes, type OAuthStats } from './routes/oauth-admin-routes.t
 import type { LinkFlow } from '../modules/linking/link-flow.ts';
 import { streamWebhookRoutes, type StreamWebhookRoutesOptions } from './routes/stream-webhook-routes.ts';
 import { streamSubscriptionRoutes, type StreamSubscriptionRoutesOptions } from './routes/stream-subscription-routes.ts';
+import { meetingJoinRoutes, type MeetingRoutesOptions } from './routes/meeting-join-routes.ts';
 
 export type HttpServerOptions = {
   logger: Logger;
@@ -66,8 +67,6 @@ export type HttpServerOptions = {
     service: AttendanceService;
     calendarKey: Buffer;
     onChange: (change: AttendanceApiChange) => Promise<void>;
-    /** The guild's labels changed: its upcoming sessions' messages are brought up to date. */
-    onLabelsChange: (guildId: string) => Promise<void>;
   };
   appSessions: AppSessions;
   deliveries: DeliveryService;
@@ -78,6 +77,8 @@ export type HttpServerOptions = {
   linking?: { flow: LinkFlow; stats: () => Promise<OAuthStats> };
   /** Go-live notifications: the guilds' subscriptions and the platforms' webhook receiver; without it those routes are absent. */
   streams?: StreamSubscriptionRoutesOptions['streams'] & StreamWebhookRoutesOptions;
+  /** Kaltura meetings: the personal join links (/meetings/join/…) and the dashboard's list; without it those routes are absent. */
+  meetings?: MeetingRoutesOptions;
 };
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -111,7 +112,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const budgets = requestRateLimiter(options.rateLimiter, options.rateLimits);
   app.addHook('onRequest', async (request, reply) => {
     // The browser pages people open from Discord count against the same per-IP budget as the API.
-    if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/link/')) await budgets.byIp(request, reply);
+    if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/link/') || request.url.startsWith('/meetings/join/')) await budgets.byIp(request, reply);
   });
   installAuthentication(app, {
     tokens: options.tokens,
@@ -144,7 +145,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   ticketRoutes(app, { tickets: options.tickets.service, categories: options.tickets.categories, onChange: options.tickets.onChange });
   appSessionRoutes(app, { apps: options.apps, sessions: options.appSessions });
   guildConfigRoutes(app, { configs: options.guildConfigs });
-  attendanceLabelRoutes(app, { configs: options.guildConfigs, onChange: options.attendance.onLabelsChange });
+  attendanceLabelRoutes(app, { configs: options.guildConfigs });
   attendanceRoutes(app, { attendance: options.attendance.service, calendarKey: options.attendance.calendarKey, publicUrl: options.publicUrl, onChange: options.attendance.onChange });
   appDeliveryRoutes(app, { deliveries: options.deliveries, appExists: async (id) => (await options.apps.get(id)) !== undefined });
   tokenRoutes(app, options.tokens);
@@ -152,6 +153,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     streamSubscriptionRoutes(app, { streams: options.streams });
     await streamWebhookRoutes(app, { receiver: options.streams.receiver });
   }
+  if (options.meetings) meetingJoinRoutes(app, options.meetings);
   if (options.linking) {
     linkRoutes(app, { flow: options.linking.flow, publicUrl: options.publicUrl });
     oauthAdminRoutes(app, { stats: options.linking.stats });

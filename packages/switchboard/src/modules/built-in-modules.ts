@@ -23,8 +23,10 @@ export type BuiltInModuleContext = {
   linking: HubModule;
   /** The go-live notifications module, built with its service. */
   streams: HubModule;
+  /** The Kaltura meetings module, built with its service. */
+  meetings: HubModule;
 };
 
 export function builtInModules(context: BuiltInModuleContext): HubModule[] {
-  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.config, context.broker, context.tickets, context.attendance, context.linking, context.streams];
+  return [createCoreModule({ commands: () => [...context.commands()], status: context.status }), context.config, context.broker, context.tickets, context.attendance, context.linking, context.streams, context.meetings];
 }

@@ -515,3 +515,32 @@ export interface Tables {
   guild_config_files: GuildConfigFilesTable;
   guild_config_audit: GuildConfigAuditTable;
 }
+
+// ---- Meetings (migration 0014) ----
+
+export type MeetingType = 'meeting' | 'webinar' | 'classroom';
+
+export type MeetingStatus = 'active' | 'ended';
+
+/** A Kaltura Meetings room started from Discord: the room (a schedule resource) and its schedule event. */
+export interface MeetingsTable {
+  id: string;
+  guild_id: string;
+  channel_id: string;
+  title: string;
+  type: MeetingType;
+  host_user_id: string;
+  kaltura_resource_id: number;
+  kaltura_event_id: number;
+  starts_at: number;
+  ends_at: number;
+  status: MeetingStatus;
+  announcement_message_id: string | null;
+  created_at: number;
+  ended_at: number | null;
+  ended_by: string | null;
+}
+
+export interface Tables {
+  meetings: MeetingsTable;
+}

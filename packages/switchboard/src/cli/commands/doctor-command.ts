@@ -9,6 +9,7 @@ import { TICKETS_MODULE_DECLARATION } from '../../modules/tickets/tickets-module
 import { ATTENDANCE_MODULE_DECLARATION } from '../../modules/attendance/attendance-module.ts';
 import { LINKING_MODULE_DECLARATION } from '../../modules/linking/linking-module.ts';
 import { STREAMS_MODULE_DECLARATION } from '../../modules/streams/streams-module.ts';
+import { MEETINGS_MODULE_DECLARATION } from '../../modules/meetings/meetings-module.ts';
 import { EXIT_FAILURE, EXIT_OK } from '../cli-error.ts';
 import { parseFlags, type Command } from '../command.ts';
 import { loadDotEnv } from '../load-config.ts';
@@ -29,7 +30,7 @@ Exit codes: 0 ready (warnings allowed), 1 a check failed.`,
     const parsed = parseEnvironment(io.env);
     const config = parsed.ok ? parsed.config : undefined;
     // Doctor only reads what the modules declare; it never runs them.
-    const modules = builtInModules({ commands: () => [], status: () => { throw new Error('not running'); }, config: CONFIG_MODULE_DECLARATION, broker: BROKER_MODULE_DECLARATION, tickets: TICKETS_MODULE_DECLARATION, attendance: ATTENDANCE_MODULE_DECLARATION, linking: LINKING_MODULE_DECLARATION, streams: STREAMS_MODULE_DECLARATION });
+    const modules = builtInModules({ commands: () => [], status: () => { throw new Error('not running'); }, config: CONFIG_MODULE_DECLARATION, broker: BROKER_MODULE_DECLARATION, tickets: TICKETS_MODULE_DECLARATION, attendance: ATTENDANCE_MODULE_DECLARATION, linking: LINKING_MODULE_DECLARATION, streams: STREAMS_MODULE_DECLARATION, meetings: MEETINGS_MODULE_DECLARATION });
     const results = await runChecks([...foundationChecks(io.env), ...discordChecks(config, modules)]);
     io.out(values.json ? `${JSON.stringify(results, null, 2)}\n` : formatResults(results));
     return results.some((r) => r.status === 'fail') ? EXIT_FAILURE : EXIT_OK;

@@ -73,6 +73,7 @@ export class GuildConfigService {
   /** Guild id → the file layer in use (the valid file, or its last valid version). */
   #files = new Map<string, Record<string, unknown>>();
   #fileProblems: OverrideFileProblem[] = [];
+  readonly #listeners: ((guildId: string, before: GuildConfig, after: GuildConfig) => Promise<void> | void)[] = [];
 
   constructor(options: GuildConfigServiceOptions) {
     this.#repository = options.repository;
@@ -110,6 +111,11 @@ export class GuildConfigService {
     this.#fileProblems = [...read.problems];
     this.#cache.clear();
     return this.#fileProblems;
+  }
+
+  /** `listener` runs after each change made through this instance, with the settings before and after; its failures are its own. */
+  onChanged(listener: (guildId: string, before: GuildConfig, after: GuildConfig) => Promise<void> | void): void {
+    this.#listeners.push(listener);
   }
 
   get fileProblems(): readonly OverrideFileProblem[] {
@@ -157,7 +163,16 @@ export class GuildConfigService {
       if (!written) continue;
       this.#cache.delete(guildId);
       await this.#invalidation.publish(guildId);
-      return { ok: true, changed: true, config: this.#merge(guildId, next), overrides: next };
+      const config = this.#merge(guildId, next);
+      const previous = this.#merge(guildId, before);
+      for (const listener of this.#listeners) {
+        try {
+          await listener(guildId, previous, config);
+        } catch {
+          // A listener's failure (a Discord edit that failed) must not undo or fail a change already stored.
+        }
+      }
+      return { ok: true, changed: true, config, overrides: next };
     }
     throw new Error(`the configuration of guild ${guildId} kept changing underneath; try again`);
   }

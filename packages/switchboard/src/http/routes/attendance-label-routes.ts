@@ -1,7 +1,7 @@
 /**
  * A guild's labels for the attendance buttons ("Yes, I can attend", "Maybe", "Late", "No"). They are part of
  * the guild's configuration (`attendance.labels`); this route reads and sets just them, audited like any
- * other change.
+ * other change (upcoming sessions' messages follow through the configuration's change listeners).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,7 +14,7 @@ const label = z.string().trim().min(1).max(BUTTON_LABEL_MAX);
 const labelsSchema = z.object({ yes: label.optional(), maybe: label.optional(), late: label.optional(), no: label.optional() }).strict();
 const effectiveLabels = z.object({ yes: z.string(), maybe: z.string(), late: z.string(), no: z.string() });
 
-export function attendanceLabelRoutes(app: FastifyInstance, options: { configs: GuildConfigService; onChange: (guildId: string) => Promise<void> }): void {
+export function attendanceLabelRoutes(app: FastifyInstance, options: { configs: GuildConfigService }): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const url = `${API_PREFIX}/guilds/:guildId/attendance-labels`;
   const params = z.object({ guildId: z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)') });
@@ -38,7 +38,6 @@ export function attendanceLabelRoutes(app: FastifyInstance, options: { configs: 
       const actor = request.principal?.kind === 'token' ? `token:${request.principal.name}` : 'api';
       const result = await options.configs.change(guildId, { kind: 'patch', patch: { attendance: { labels } } }, { id: actor, source: 'api' });
       if (!result.ok) throw new ApiError(422, 'invalid_config', 'The labels were not changed.', result.issues);
-      if (result.changed) await options.onChange(guildId);
       return ok(result.config.attendance.labels);
     },
   );

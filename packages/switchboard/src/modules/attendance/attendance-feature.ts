@@ -16,6 +16,7 @@ import { attendanceRecurrenceJob } from './attendance-recurrence-job.ts';
 import { attendanceReminderJob } from './attendance-reminder-job.ts';
 import type { AttendanceService } from './attendance-service.ts';
 import { createAttendance } from './create-attendance.ts';
+import { connectedApi } from '../../discord/connected-api.ts';
 
 export type AttendanceFeature = {
   module: AttendanceModule;
@@ -41,11 +42,7 @@ export function createAttendanceFeature(options: {
   const service = createAttendance(options.db);
   const module = createAttendanceModule({
     service,
-    api: () => {
-      const api = options.api();
-      if (!api) throw new Error('this hub runs without a Discord connection');
-      return api;
-    },
+    api: connectedApi(options.api),
     logger: options.logger,
     mirrorScheduledEvents: options.mirrorScheduledEvents,
     labels: options.labels,

@@ -1,9 +1,9 @@
 /**
  * The pages a member's browser sees at the end of a linking step: success, or what went wrong and what
- * to do now. Each is one self-contained HTML document (no scripts, no external assets; every text is
- * escaped) sent with a CSP that allows nothing but inline styles, no caching and no referrer.
+ * to do now, as the hub's self-contained pages (util/html-page.ts).
  */
 import type { OAuthPlatform } from '../../storage/schema.ts';
+import { htmlPage, type HtmlPage } from '../../util/html-page.ts';
 
 export type LinkPageKind =
   | 'linked'
@@ -20,22 +20,9 @@ export type LinkPageKind =
   | 'unknown_platform'
   | 'not_configured';
 
-export type LinkPage = { status: number; headers: Record<string, string>; html: string };
+export type LinkPage = HtmlPage;
 
 export const PLATFORM_NAMES: Readonly<Record<OAuthPlatform, string>> = { twitch: 'Twitch', youtube: 'YouTube', kick: 'Kick', discord: 'Discord' };
-
-export const LINK_PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 type PageText = { status: number; title: string; body: string };
 
@@ -75,28 +62,5 @@ function textOf(kind: LinkPageKind, details: { platform?: OAuthPlatform; name?: 
 
 export function linkPage(kind: LinkPageKind, details: { platform?: OAuthPlatform; name?: string } = {}): LinkPage {
   const { status, title, body } = textOf(kind, details);
-  const ok = status === 200;
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)} · Switchboard</title>
-<style>
-body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#111318;color:#e6e8ee;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-main{max-width:32rem;margin:1.5rem;padding:2rem;background:#1b1e26;border-radius:12px;border-top:4px solid ${ok ? '#3ba55d' : '#ed4245'}}
-h1{margin:0 0 .75rem;font-size:1.35rem;color:#fff}
-p{margin:0;color:#c9ccd6}
-</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(body)}</p>
-</main>
-</body>
-</html>
-`;
-  return { status, headers: { ...LINK_PAGE_HEADERS }, html };
+  return htmlPage(status, title, body);
 }

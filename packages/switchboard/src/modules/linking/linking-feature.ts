@@ -24,6 +24,7 @@ import { OAuthProviderClient, type ProviderCredentials } from './providers/oauth
 import { fetchProviderIdentity } from './providers/provider-identity.ts';
 import { tokenRefreshJob } from './token-refresh-job.ts';
 import { twitchTokenValidationJob } from './twitch-token-validation-job.ts';
+import { connectedApi } from '../../discord/connected-api.ts';
 
 export type LinkingFeature = {
   module: LinkingModule;
@@ -81,11 +82,7 @@ export function createLinkingFeature(options: {
     configured,
     publicUrl,
     logger,
-    api: () => {
-      const api = options.api();
-      if (!api) throw new Error('this hub runs without a Discord connection');
-      return api;
-    },
+    api: connectedApi(options.api),
   });
 
   // One hourly cleanup for both: the sessions' job keeps its name (and its run history) and sweeps the one-time links too.

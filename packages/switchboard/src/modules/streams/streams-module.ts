@@ -12,7 +12,7 @@ import {
   type APIApplicationCommandInteractionDataBasicOption,
   type APIChatInputApplicationCommandInteraction,
 } from 'discord-api-types/v10';
-import { COMMAND_CHOICES_MAX, MESSAGE_CONTENT_MAX } from 'discord-limits';
+import { COMMAND_CHOICE_NAME_MAX, COMMAND_CHOICES_MAX, MESSAGE_CONTENT_MAX } from 'discord-limits';
 import { cutText } from '../../discord/cut-text.ts';
 import type { StreamSubscriptionView } from '../../storage/stream-watch-repository.ts';
 import type { HubModule } from '../hub-module.ts';
@@ -20,10 +20,9 @@ import { PLATFORM_LABELS } from './announcement-message.ts';
 import type { SubscribeResult, UnsubscribeResult } from './go-live-service.ts';
 import { STREAM_PLATFORMS, type StreamPlatformName } from './stream-platform.ts';
 import { STREAM_COMMAND } from './stream-commands.ts';
+import { memberManagesGuild } from '../../discord/member-permissions.ts';
 
 export const STREAMS_MODULE_NAME = 'streams';
-/** Discord's limit on an autocomplete choice's name. */
-const CHOICE_NAME_MAX = 100;
 
 export const STREAMS_MODULE_DECLARATION: HubModule = {
   name: STREAMS_MODULE_NAME,
@@ -42,12 +41,6 @@ export type StreamsModuleOptions = {
   };
 };
 
-/** Whether a member's permission bitfield (as Discord sends it) allows managing the server. */
-export function canManageServer(permissions: string | undefined): boolean {
-  if (permissions === undefined || !/^\d+$/.test(permissions)) return false;
-  const bits = BigInt(permissions);
-  return (bits & PermissionFlagsBits.Administrator) !== 0n || (bits & PermissionFlagsBits.ManageGuild) !== 0n;
-}
 
 /** "Twitch · ninja → #live" — how a subscription is named in lists and choices. */
 export function describeSubscription(s: StreamSubscriptionView, mention = true): string {
@@ -96,7 +89,7 @@ export function createStreamsModule(options: StreamsModuleOptions): HubModule {
     async onCommand(interaction, reply) {
       const guildId = interaction.guild_id;
       if (!guildId || !interaction.member) return reply.replyEphemeral('Go-live announcements are set up in a server.');
-      if (!canManageServer(interaction.member.permissions)) return reply.replyEphemeral('You need the Manage Server permission to change go-live announcements.');
+      if (!memberManagesGuild(interaction.member)) return reply.replyEphemeral('You need the Manage Server permission to change go-live announcements.');
       const { name, options: given } = subOptions(interaction);
 
       if (name === 'list') {
@@ -134,14 +127,14 @@ export function createStreamsModule(options: StreamsModuleOptions): HubModule {
 
     async onAutocomplete(interaction, reply) {
       const guildId = interaction.guild_id;
-      if (!guildId || !canManageServer(interaction.member?.permissions)) return reply.autocomplete([]);
+      if (!guildId || !memberManagesGuild(interaction.member)) return reply.autocomplete([]);
       const { options: given } = subOptions(interaction);
       const typed = (given.find((o) => 'focused' in o && o.focused)?.value ?? '').toString().trim().toLowerCase();
       const list = await streams.list(guildId);
       const choices = list
         .filter((s) => typed === '' || s.watch.streamerLogin.toLowerCase().includes(typed) || s.watch.streamerName.toLowerCase().includes(typed))
         .slice(0, COMMAND_CHOICES_MAX)
-        .map((s) => ({ name: cutText(describeSubscription(s, false), CHOICE_NAME_MAX), value: s.id }));
+        .map((s) => ({ name: cutText(describeSubscription(s, false), COMMAND_CHOICE_NAME_MAX), value: s.id }));
       return reply.autocomplete(choices);
     },
   };

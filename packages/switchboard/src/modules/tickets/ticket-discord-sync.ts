@@ -29,10 +29,16 @@ export type TicketDiscordSyncOptions = {
   api: () => API;
   logger: Logger;
   dashboardUrl: (ticket: TicketRecord) => string;
+  /** The guild's own ticket staff roles (its configuration). */
+  guildStaffRoles?: (guildId: string) => Promise<readonly string[]>;
 };
 
 export class TicketDiscordSync {
   readonly #options: TicketDiscordSyncOptions;
+
+  async #guildStaff(guildId: string): Promise<readonly string[]> {
+    return this.#options.guildStaffRoles ? this.#options.guildStaffRoles(guildId) : [];
+  }
 
   constructor(options: TicketDiscordSyncOptions) {
     this.#options = options;
@@ -62,8 +68,8 @@ export class TicketDiscordSync {
       number: ticket.number,
       title: ticket.title,
       creatorId: ticket.creatorId,
-      // Staff are brought into the private thread by mentioning their roles; ping roles are mentioned too.
-      staffRoleIds: [...new Set([...(category?.staffRoleIds ?? []), ...(category?.pingRoleIds ?? [])])],
+      // Staff are brought into the private thread by mentioning their roles (the category's and the guild's); ping roles are mentioned too.
+      staffRoleIds: [...new Set([...(category?.staffRoleIds ?? []), ...(await this.#guildStaff(ticket.guildId)), ...(category?.pingRoleIds ?? [])])],
       embed: message.embed,
       components: message.components,
     });

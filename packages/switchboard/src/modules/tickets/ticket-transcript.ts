@@ -5,18 +5,13 @@
  */
 import type { TicketCategoryRecord } from '../../storage/ticket-category-repository.ts';
 import type { TicketMessageRecord, TicketRecord } from '../../storage/ticket-repository.ts';
+import { escapeHtml } from '../../util/html-page.ts';
 
 export type TranscriptInput = {
   ticket: TicketRecord;
   category: Pick<TicketCategoryRecord, 'name'> | null;
   messages: readonly TicketMessageRecord[];
 };
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
 
 const time = (ms: number) => new Date(ms).toISOString();
 

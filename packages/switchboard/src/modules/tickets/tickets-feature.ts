@@ -9,6 +9,7 @@ import { ticketAutoCloseJob } from './ticket-auto-close-job.ts';
 import type { TicketChange } from './ticket-results.ts';
 import { ticketThreadCleanupJob } from './ticket-thread-cleanup-job.ts';
 import { createTicketsModule, type TicketsModule } from './tickets-module.ts';
+import { connectedApi } from '../../discord/connected-api.ts';
 
 export type TicketSettings = { warnAfterMs: number; closeAfterMs: number; threadRetentionMs: number };
 
@@ -26,18 +27,17 @@ export function createTicketsFeature(options: {
   logger: Logger;
   publicUrl: string;
   settings: TicketSettings;
+  /** The guild's own ticket staff roles (its configuration). */
+  guildStaffRoles?: (guildId: string) => Promise<readonly string[]>;
 }): TicketsFeature {
   const tickets = createTickets(options.db);
   const module = createTicketsModule({
     service: tickets.service,
     categories: tickets.categories,
-    api: () => {
-      const api = options.api();
-      if (!api) throw new Error('this hub runs without a Discord connection');
-      return api;
-    },
+    api: connectedApi(options.api),
     logger: options.logger,
     dashboardUrl: (ticket) => `${options.publicUrl}/tickets/${ticket.guildId}/${ticket.number}`,
+    ...(options.guildStaffRoles ? { guildStaffRoles: options.guildStaffRoles } : {}),
   });
   return {
     module,

@@ -37,6 +37,7 @@ import { TicketDiscordSync } from './ticket-discord-sync.ts';
 import type { TicketChange, TicketCloseChange } from './ticket-results.ts';
 import type { TicketService } from './ticket-service.ts';
 import { isTicketStaff } from './ticket-staff.ts';
+import { memberHolds } from '../../discord/member-permissions.ts';
 
 export const TICKETS_MODULE_NAME = 'tickets';
 const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
@@ -48,6 +49,8 @@ export type TicketsModuleOptions = {
   logger: Logger;
   /** Where the dashboard shows a ticket. */
   dashboardUrl: (ticket: TicketRecord) => string;
+  /** The guild's own ticket staff roles (its configuration); none by default. */
+  guildStaffRoles?: (guildId: string) => Promise<readonly string[]>;
 };
 
 /** What the intent check and `switchboard doctor` need to know, without the handlers. */
@@ -76,11 +79,6 @@ export type TicketsModule = HubModule & {
   warnInDiscord(ticket: TicketRecord, closesAt: number): Promise<void>;
 };
 
-function holds(member: APIInteractionGuildMember | undefined, permission: bigint): boolean {
-  if (!member) return false;
-  const permissions = BigInt(member.permissions);
-  return (permissions & (permission | PermissionFlagsBits.Administrator)) !== 0n;
-}
 
 /** The subcommand's path (`open`, `category add`) and its options, from a command with groups or not. */
 function commandParts(interaction: APIChatInputApplicationCommandInteraction): { path: string; value(name: string): string | undefined } {
@@ -126,11 +124,20 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
       closedTicketThreads: async (guildId) =>
         (await service.list({ guildId, status: 'closed', limit: 100, offset: 0 })).tickets.map((t) => t.threadId).filter((id): id is string => id !== null),
     }));
-  const sync = new TicketDiscordSync({ service, categories, manager: channelManager, api: options.api, logger, dashboardUrl: options.dashboardUrl });
+  const sync = new TicketDiscordSync({
+    service,
+    categories,
+    manager: channelManager,
+    api: options.api,
+    logger,
+    dashboardUrl: options.dashboardUrl,
+    ...(options.guildStaffRoles ? { guildStaffRoles: options.guildStaffRoles } : {}),
+  });
 
-  const actorOf = (member: APIInteractionGuildMember | undefined, category: TicketCategoryRecord | null) => ({
+  const guildStaff = async (guildId: string | undefined): Promise<readonly string[]> => (guildId && options.guildStaffRoles ? options.guildStaffRoles(guildId) : []);
+  const actorOf = async (member: APIInteractionGuildMember | undefined, category: TicketCategoryRecord | null, guildId: string | undefined) => ({
     id: member?.user.id ?? 'unknown',
-    isStaff: isTicketStaff(member?.roles ?? [], category, holds(member, PermissionFlagsBits.ManageGuild)),
+    isStaff: isTicketStaff(member?.roles ?? [], category, memberHolds(member, PermissionFlagsBits.ManageGuild), await guildStaff(guildId)),
   });
 
   /** Tells the user in words what Discord refused; anything else goes to the router (reference id, log). */
@@ -175,7 +182,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
     const ticket = interaction.channel ? await service.byThread(interaction.channel.id) : undefined;
     if (!ticket) return undefined;
     const category = await sync.categoryOf(ticket);
-    return { ticket, category, ref: { guildId: ticket.guildId, number: ticket.number }, actor: actorOf(interaction.member, category) };
+    return { ticket, category, ref: { guildId: ticket.guildId, number: ticket.number }, actor: await actorOf(interaction.member, category, interaction.guild_id) };
   }
 
   async function manageCategories(guildId: string, command: ReturnType<typeof commandParts>, reply: InteractionResponder): Promise<void> {
@@ -250,7 +257,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
       case 'close':
         return closeHere(interaction, null, reply);
       case 'ban':
-        if (!holds(interaction.member, PermissionFlagsBits.BanMembers)) return reply.replyEphemeral('Banning needs the Ban Members permission.');
+        if (!memberHolds(interaction.member, PermissionFlagsBits.BanMembers)) return reply.replyEphemeral('Banning needs the Ban Members permission.');
         return reply.replyEphemeral({
           content: `Ban <@${ticket.creatorId}> from this server? This cannot be undone here.`,
           allowed_mentions: { parse: [] },
@@ -262,11 +269,11 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
           ],
         });
       case 'ban-confirm':
-        if (!holds(interaction.member, PermissionFlagsBits.BanMembers)) return reply.update({ content: 'Banning needs the Ban Members permission.', components: [] });
+        if (!memberHolds(interaction.member, PermissionFlagsBits.BanMembers)) return reply.update({ content: 'Banning needs the Ban Members permission.', components: [] });
         await options.api().guilds.banUser(ticket.guildId, ticket.creatorId, {}, { reason: `Ticket #${ticket.number}, by ${actor.id}` });
         return reply.update({ content: `<@${ticket.creatorId}> is banned.`, components: [], allowed_mentions: { parse: [] } });
       case 'warn':
-        if (!holds(interaction.member, PermissionFlagsBits.ModerateMembers)) return reply.replyEphemeral('Warning needs the Timeout Members permission.');
+        if (!memberHolds(interaction.member, PermissionFlagsBits.ModerateMembers)) return reply.replyEphemeral('Warning needs the Timeout Members permission.');
         return reply.showModal({
           custom_id: buildCustomId(TICKETS_MODULE_NAME, 'warn', ticket.id),
           title: 'Warn the ticket creator',
@@ -279,7 +286,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
 
   async function warnFromForm(interaction: APIModalSubmitInteraction, reply: InteractionResponder): Promise<void> {
     const here = await ticketHere(interaction);
-    if (!here || !here.actor.isStaff || !holds(interaction.member, PermissionFlagsBits.ModerateMembers)) {
+    if (!here || !here.actor.isStaff || !memberHolds(interaction.member, PermissionFlagsBits.ModerateMembers)) {
       return reply.replyEphemeral('Only staff with the Timeout Members permission can warn.');
     }
     const reason = modalField(interaction, 'reason');
@@ -307,7 +314,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
       const guildId = interaction.guild_id;
       if (!guildId) return reply.replyEphemeral('Tickets live in servers.');
       if (subcommand.startsWith('category ')) {
-        if (!holds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Ticket categories need the Manage Server permission.');
+        if (!memberHolds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Ticket categories need the Manage Server permission.');
         return manageCategories(guildId, command, reply);
       }
       if (subcommand === 'open') {
@@ -317,7 +324,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
         return reply.showModal(openForm(category?.id ?? '-', command.value('priority') ?? 'normal'));
       }
       if (subcommand === 'panel') {
-        if (!holds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Posting a ticket panel needs the Manage Server permission.');
+        if (!memberHolds(interaction.member, PermissionFlagsBits.ManageGuild)) return reply.replyEphemeral('Posting a ticket panel needs the Manage Server permission.');
         const list = (await categories.list(guildId)).slice(0, SELECT_OPTIONS_MAX);
         const picker =
           list.length > 0
@@ -352,7 +359,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
           content: event.d.content,
           source: 'discord',
           discordMessageId: event.d.id,
-          isStaff: isTicketStaff(member?.roles ?? [], category, false),
+          isStaff: isTicketStaff(member?.roles ?? [], category, false, await guildStaff(ticket.guildId)),
         },
       );
     },

@@ -13,5 +13,6 @@ import { linkedConnections } from './0010-linked-connections.ts';
 import { linkInvitations } from './0011-link-invitations.ts';
 import { streamSubscriptions } from './0012-stream-subscriptions.ts';
 import { guildConfig } from './0013-guild-config.ts';
+import { meetings } from './0014-meetings.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig, meetings];

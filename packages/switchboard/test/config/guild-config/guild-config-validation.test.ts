@@ -102,3 +102,20 @@ describe('message templates', () => {
     assert.equal(renderTemplate('{title} {{x}} {missing}', { title: 'Sync' }), 'Sync {x} {missing}');
   });
 });
+
+describe('guild settings documentation', () => {
+  it('docs/configuration.md names every setting', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const docs = await readFile(new URL('../../../../../docs/configuration.md', import.meta.url), 'utf8');
+    const leaves = (node: unknown, prefix: string): string[] =>
+      node !== null && typeof node === 'object' && !Array.isArray(node)
+        ? Object.entries(node).flatMap(([key, value]) => leaves(value, prefix === '' ? key : `${prefix}.${key}`))
+        : [prefix];
+    const missing = leaves(DEFAULT_GUILD_CONFIG, '').filter((path) => {
+      // attendance.labels.yes/.maybe/… share one row.
+      const documented = path.startsWith('attendance.labels.') ? '`attendance.labels.yes`' : `\`${path}\``;
+      return !docs.includes(documented);
+    });
+    assert.deepEqual(missing, [], 'add these settings to the guild settings table in docs/configuration.md');
+  });
+});

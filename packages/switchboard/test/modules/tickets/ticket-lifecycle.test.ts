@@ -120,4 +120,10 @@ describe('ticket staff', () => {
     assert.equal(isTicketStaff([], null, false), false);
     assert.equal(isTicketStaff([], null, true), true);
   });
+
+  it("is staff by one of the guild's ticket staff roles, in every category and without one", () => {
+    assert.equal(isTicketStaff(['g1'], { staffRoleIds: ['r1'] }, false, ['g1']), true);
+    assert.equal(isTicketStaff(['g1'], null, false, ['g1']), true);
+    assert.equal(isTicketStaff(['g2'], null, false, ['g1']), false);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeHtml, transcriptHtml, transcriptText } from '../../../src/modules/tickets/ticket-transcript.ts';
+import { transcriptHtml, transcriptText } from '../../../src/modules/tickets/ticket-transcript.ts';
+import { escapeHtml } from '../../../src/util/html-page.ts';
 import type { TicketMessageRecord } from '../../../src/storage/ticket-repository.ts';
 import { CREATOR, STAFF, ticket } from './ticket-fixtures.ts';
 
