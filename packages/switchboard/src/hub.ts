@@ -44,6 +44,8 @@ import { LOCAL_CONFIG_INVALIDATION, redisConfigInvalidation } from './config/gui
 import { formatOverrideFileProblems, readOverrideFiles } from './config/guild-config/override-files.ts';
 import { GuildConfigRepository } from './storage/guild-config-repository.ts';
 import { createConfigModule } from './modules/config/config-module.ts';
+import type { GuildConfig } from './config/guild-config/guild-config-schema.ts';
+import { syncConfiguredCategories } from './modules/tickets/configured-categories.ts';
 import { createLinkingFeature, type LinkingFeature } from './modules/linking/linking-feature.ts';
 import { createStreamsFeature, type StreamAppCredentials } from './modules/streams/streams-feature.ts';
 import { createMeetingsFeature } from './modules/meetings/meetings-feature.ts';
@@ -175,6 +177,16 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       guildStaffRoles: async (guildId) => (await guildConfigs.get(guildId)).roleMappings.ticketStaff,
     });
     for (const job of tickets.jobs) scheduler.register(job);
+    // Ticket categories kept in guild settings exist as declared: those of override files now, others as they change.
+    const syncCategories = async (guildId: string, declared: GuildConfig['tickets']['categories']) => {
+      const report = await syncConfiguredCategories(tickets.services.categories, guildId, declared);
+      if (report.created.length + report.updated.length > 0) logger.info({ guildId, ...report }, 'ticket categories brought in line with the guild settings');
+      for (const problem of report.problems) logger.error({ guildId, problem }, `a configured ticket category could not be applied: ${problem}`);
+    };
+    for (const guildId of guildConfigs.fileGuildIds()) await syncCategories(guildId, (await guildConfigs.get(guildId)).tickets.categories);
+    guildConfigs.onChanged(async (guildId, before, after) => {
+      if (!isDeepStrictEqual(before.tickets.categories, after.tickets.categories)) await syncCategories(guildId, after.tickets.categories);
+    });
     const attendance = createAttendanceFeature({
       db: database.db,
       api: () => discord?.api,

@@ -49,6 +49,27 @@ const notification = (placeholders: readonly string[]) =>
       }),
   });
 
+/** A ticket category's fields, as the configuration and the ticket API both check them. */
+export const TICKET_CATEGORY_FIELDS = {
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  emoji: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters').nullable(),
+  description: z.string().trim().max(1000, 'must be at most 1000 characters').nullable(),
+  staffRoleIds: z.array(snowflake).max(25, 'may list at most 25 roles'),
+  pingRoleIds: z.array(snowflake).max(25, 'may list at most 25 roles'),
+  channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'must be 1–100 lower-case letters, digits, - or _').nullable(),
+};
+
+const configuredCategory = z.strictObject({
+  name: TICKET_CATEGORY_FIELDS.name,
+  emoji: TICKET_CATEGORY_FIELDS.emoji.optional(),
+  description: TICKET_CATEGORY_FIELDS.description.optional(),
+  staffRoleIds: TICKET_CATEGORY_FIELDS.staffRoleIds.optional(),
+  pingRoleIds: TICKET_CATEGORY_FIELDS.pingRoleIds.optional(),
+  channelName: TICKET_CATEGORY_FIELDS.channelName.optional(),
+});
+
+export type ConfiguredTicketCategory = z.infer<typeof configuredCategory>;
+
 const label = z.string().trim().min(1, 'must not be empty').max(BUTTON_LABEL_MAX, `must be at most ${BUTTON_LABEL_MAX} characters`);
 
 export const guildConfigSchema = z.strictObject({
@@ -77,6 +98,16 @@ export const guildConfigSchema = z.strictObject({
     /** Staff in every ticket of the guild, besides each category's own staff roles. */
     ticketStaff: roleList,
   }),
+  tickets: z.strictObject({
+    /**
+     * Categories the guild keeps in its configuration (an override file in git, say): each is made to
+     * exist with these settings, matched by name. Categories added with /ticket category stay as they are.
+     */
+    categories: z
+      .array(configuredCategory)
+      .max(25, 'may list at most 25 categories')
+      .refine((list) => new Set(list.map((c) => c.name.toLowerCase())).size === list.length, 'must not name a category twice'),
+  }),
   meetings: z.strictObject({
     defaultDurationMinutes: z.number().int('must be a whole number').min(5, 'must be at least 5').max(1440, 'must be at most 1440'),
   }),
@@ -101,6 +132,7 @@ export const DEFAULT_GUILD_CONFIG: GuildConfig = {
     meetingEnded: { enabled: true, template: '**{title}** has ended after {duration}.' },
   },
   roleMappings: { meetingModerators: [], meetingParticipants: [], ticketStaff: [] },
+  tickets: { categories: [] },
   meetings: { defaultDurationMinutes: 60 },
   attendance: { labels: { yes: 'Yes', maybe: 'Maybe', late: 'Late', no: 'No' } },
   rateLimits: { commandsPerMinute: 20 },

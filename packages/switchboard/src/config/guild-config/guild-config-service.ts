@@ -118,6 +118,11 @@ export class GuildConfigService {
     this.#listeners.push(listener);
   }
 
+  /** The guilds that have an override file in use (valid, or its last valid version). */
+  fileGuildIds(): string[] {
+    return [...this.#files.keys()];
+  }
+
   get fileProblems(): readonly OverrideFileProblem[] {
     return this.#fileProblems;
   }

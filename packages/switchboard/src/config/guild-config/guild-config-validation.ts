@@ -66,7 +66,7 @@ export type ParsedSetting = { ok: true; path: string[]; value: unknown } | { ok:
 /**
  * Reads `/config set <path> <value>`: the path must name one setting (not a section) and the text is read
  * as that setting's type — true/false (also on/off, yes/no), a number, a comma-separated list (role
- * mentions become ids), or text.
+ * mentions become ids) or a JSON list, or text.
  */
 export function parseSetting(pathText: string, raw: string): ParsedSetting {
   const path = pathText.trim().split('.').filter((part) => part !== '');
@@ -93,6 +93,14 @@ export function parseSetting(pathText: string, raw: string): ParsedSetting {
     return { ok: true, path, value: Number(text) };
   }
   if (Array.isArray(current)) {
+    // A list of objects (ticket categories) or any list written out in full comes as JSON.
+    if (text.startsWith('[')) {
+      try {
+        return { ok: true, path, value: JSON.parse(text) as unknown };
+      } catch {
+        return refuse('must be a list: items separated by commas, or JSON such as ["a", "b"]');
+      }
+    }
     const items = text === '' || text === '-' ? [] : text.split(/[\s,]+/).filter((item) => item !== '').map((item) => item.replace(/^<@&(\d+)>$/, '$1'));
     return { ok: true, path, value: items };
   }

@@ -9,7 +9,8 @@ import type { TicketCategoryService } from '../../modules/tickets/ticket-categor
 import type { TicketService } from '../../modules/tickets/ticket-service.ts';
 import type { TicketCategoryRecord } from '../../storage/ticket-category-repository.ts';
 import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, errorEnvelope, ok } from '../envelope.ts';
-import { guildParams, iso, refused, snowflake, text } from './ticket-route-support.ts';
+import { guildParams, iso, refused, snowflake } from './ticket-route-support.ts';
+import { TICKET_CATEGORY_FIELDS } from '../../config/guild-config/guild-config-schema.ts';
 
 const categoryParams = guildParams.extend({ categoryId: z.string().min(1).max(64) });
 
@@ -28,14 +29,7 @@ function presentCategory(c: TicketCategoryRecord): z.infer<typeof categorySchema
   return { id: c.id, name: c.name, emoji: c.emoji, description: c.description, staffRoleIds: c.staffRoleIds, pingRoleIds: c.pingRoleIds, channelName: c.channelName, createdAt: iso(c.createdAt)! };
 }
 
-const categoryFields = {
-  name: text(100),
-  emoji: z.string().trim().min(1).max(64).nullable(),
-  description: z.string().trim().max(1000).nullable(),
-  staffRoleIds: z.array(snowflake).max(25),
-  pingRoleIds: z.array(snowflake).max(25),
-  channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'must be 1–100 lower-case letters, digits, - or _').nullable(),
-};
+const categoryFields = TICKET_CATEGORY_FIELDS;
 
 export function ticketSettingsRoutes(app: FastifyInstance, options: { tickets: TicketService; categories: TicketCategoryService }): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();

@@ -16,6 +16,8 @@ import { describeEachDatabase } from '../../support/databases.ts';
 import { testHub } from '../../support/hub.ts';
 import { eventually, SIM_BOT_TOKEN, startTestSimulator, type TestSimulator } from '../../support/simulator.ts';
 
+const FILE_GUILD = '323456789012345678';
+
 type Callback = { callback: { type: number; data?: { content?: string; flags?: number; embeds?: { title?: string; description?: string }[] } } | null; deadlineMissed: boolean };
 
 describeEachDatabase('guild configuration end to end', ({ it, open }) => {
@@ -34,6 +36,8 @@ describeEachDatabase('guild configuration end to end', ({ it, open }) => {
     sim = await startTestSimulator();
     // A broken override file must not stop the hub.
     writeFileSync(path.join(overridesDir, `${sim.demo.guildId}.json`), JSON.stringify({ timezone: 'Atlantis/Capital' }));
+    // Another guild's file declares its ticket categories, which the hub makes exist at start.
+    writeFileSync(path.join(overridesDir, `${FILE_GUILD}.json`), JSON.stringify({ tickets: { categories: [{ name: 'Bug reports', emoji: '🐞' }, { name: 'Billing' }] } }));
     hub = await testHub(await open(), { DISCORD_TOKEN: SIM_BOT_TOKEN, DISCORD_API_URL: sim.apiBase, GUILD_CONFIG_DIR: overridesDir, LOG_LEVEL: 'info', USER_RATE_LIMIT_BURST: '100' }, { discord: true, logger: logs.logger });
     const tokens = new ApiTokenRepository(hub.database.db);
     for (const role of ['admin', 'viewer'] as const) {
@@ -135,5 +139,17 @@ describeEachDatabase('guild configuration end to end', ({ it, open }) => {
     assert.deepEqual((view.json() as { data: { stored: object } }).data.stored, { attendance: { labels: { yes: 'Count me in' } } });
     const audit = await api('GET', `/api/v1/guilds/${sim.demo.guildId}/audit?limit=1`, viewer);
     assert.equal((audit.json() as { data: { actor: string }[] }).data[0]?.actor, 'token:ops-admin');
+  });
+
+  it('ticket categories in settings exist: from an override file at start, and as soon as they are set', async () => {
+    const names = async (guildId: string) =>
+      ((await api('GET', `/api/v1/guilds/${guildId}/ticket-categories`, viewer)).json() as { data: { name: string; emoji: string | null }[] }).data.map((c) => `${c.emoji ?? ''}${c.name}`).sort();
+    assert.deepEqual(await names(FILE_GUILD), ['Billing', '🐞Bug reports']);
+    const set = await config(sim.demo.ownerId, 'set', { path: 'tickets.categories', value: '[{"name":"Appeals","description":"Ban appeals"}]' });
+    assert.match(set.callback?.data?.content ?? '', /`tickets\.categories` is now/);
+    assert.ok((await names(sim.demo.guildId)).includes('Appeals'));
+    const twice = await api('PATCH', `/api/v1/guilds/${sim.demo.guildId}/config`, admin, { tickets: { categories: [{ name: 'A' }, { name: 'a' }] } });
+    assert.equal(twice.statusCode, 422);
+    assert.deepEqual((twice.json() as { error: { details: { path: string; message: string }[] } }).error.details, [{ path: 'tickets.categories', message: 'must not name a category twice' }]);
   });
 });
