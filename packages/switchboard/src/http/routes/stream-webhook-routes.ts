@@ -39,14 +39,16 @@ export async function streamWebhookRoutes(app: FastifyInstance, options: StreamW
     const handle = (platform: StreamPlatformName, request: FastifyRequest, extra: Partial<WebhookRequest> = {}) =>
       options.receiver.handle({ platform, headers: request.headers as HeaderRecord, rawBody: rawBodyOf(request), method: request.method === 'GET' ? 'GET' : 'POST', ...extra });
 
-    scope.post('/webhooks/twitch', { config, bodyLimit: STREAM_WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => send(reply, await handle('twitch', request)));
-    scope.post('/webhooks/kick', { config, bodyLimit: STREAM_WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => send(reply, await handle('kick', request)));
+    // Platforms call these, not API clients: they are left out of the OpenAPI document.
+    const schema = { hide: true };
+    scope.post('/webhooks/twitch', { config, schema, bodyLimit: STREAM_WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => send(reply, await handle('twitch', request)));
+    scope.post('/webhooks/kick', { config, schema, bodyLimit: STREAM_WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => send(reply, await handle('kick', request)));
     const youtube = async (request: FastifyRequest<{ Params: { watchId: string }; Querystring: Record<string, string | string[]> }>, reply: FastifyReply) => {
       const { watchId } = request.params;
       if (!WATCH_ID.test(watchId)) return send(reply, { status: 404, contentType: 'text/plain; charset=utf-8', body: 'no such subscription' });
       return send(reply, await handle('youtube', request, { watchId, query: request.query }));
     };
-    scope.get('/webhooks/youtube/:watchId', { config }, youtube);
-    scope.post('/webhooks/youtube/:watchId', { config, bodyLimit: STREAM_WEBHOOK_BODY_LIMIT_BYTES }, youtube);
+    scope.get('/webhooks/youtube/:watchId', { config, schema }, youtube);
+    scope.post('/webhooks/youtube/:watchId', { config, schema, bodyLimit: STREAM_WEBHOOK_BODY_LIMIT_BYTES }, youtube);
   });
 }
