@@ -3,7 +3,7 @@
  * Each stage says what it runs; the first failing stage sets the exit code.
  */
 import { spawnSync } from 'node:child_process';
-import { globSync } from 'node:fs';
+import { existsSync, globSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -22,13 +22,31 @@ function stage(title: string, command: string, args: string[]): void {
   process.stdout.write(`✔ ${title} passed in ${seconds} s\n`);
 }
 
+/** The dashboard's build is missing or older than one of its sources (the browser tests load it through the hub). */
+function dashboardBuildStale(): boolean {
+  const dashboard = path.join(root, 'packages', 'dashboard');
+  if (!existsSync(path.join(dashboard, 'package.json'))) return false;
+  const built = path.join(dashboard, 'dist', 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = [
+    ...readdirSync(path.join(dashboard, 'src'), { recursive: true, encoding: 'utf8' }).map((file) => path.join(dashboard, 'src', file)),
+    ...['index.html', 'vite.config.ts', 'package.json'].map((file) => path.join(dashboard, file)),
+  ];
+  const builtAt = statSync(built).mtimeMs;
+  return sources.some((file) => existsSync(file) && statSync(file).mtimeMs > builtAt);
+}
+
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : globSync('packages/*/test/**/*.test.ts', { cwd: root }).sort();
 
 if (only.length === 0) {
   stage('type check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  stage('type check of the dashboard (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', 'packages/dashboard/tsconfig.json']);
   stage('lint (eslint)', bin('eslint'), ['--max-warnings', '0', '.']);
 }
+// Chosen files build it only when they are the dashboard's or browser tests, so that a half-written dashboard blocks no one else's run.
+const needsDashboard = only.length === 0 || only.some((file) => file.includes('packages/dashboard/') || file.includes('browser'));
+if (needsDashboard && dashboardBuildStale()) stage('build the dashboard (vite build)', bin('vite'), ['build', 'packages/dashboard']);
 stage(`tests (${files.length} files, node --test)`, process.execPath, [
   '--test',
   '--test-concurrency=3',

@@ -63,6 +63,7 @@ try {
       `  gateway       ${sim.gatewayUrl}`,
       `  control API   ${sim.url}/_sim`,
       `  bot token     ${sim.botToken}`,
+      `  OAuth2        ${sim.url}/oauth2  (client id ${sim.clientId}, client secret ${sim.clientSecret})`,
       `  application   ${sim.applicationId} (bot user ${sim.botUserId})`,
       '',
     ].join('\n'),

@@ -3,6 +3,7 @@ import type { FaultInjector } from './faults/fault-injector.ts';
 import type { GatewayServer } from './gateway/gateway-server.ts';
 import type { RateLimiter } from './rest/rate-limiter.ts';
 import type { InteractionRegistry } from './state/interactions.ts';
+import type { OAuthGrants } from './state/oauth-grants.ts';
 import type { SimulatedState } from './state/simulated-state.ts';
 import type { Stats } from './stats/stats.ts';
 
@@ -13,5 +14,7 @@ export interface SimContext {
   gateway: GatewayServer;
   faults: FaultInjector;
   rateLimiter: RateLimiter;
+  /** The application's OAuth2 side: its client secret and the grants it has handed out. */
+  oauth: { clientSecret: string; grants: OAuthGrants };
   urls: { url: string; apiBase: string; gatewayUrl: string };
 }

@@ -11,6 +11,8 @@ import { RateLimiter } from './rest/rate-limiter.ts';
 import { RestServer } from './rest/rest-server.ts';
 import type { SimContext } from './sim-context.ts';
 import { InteractionRegistry } from './state/interactions.ts';
+import { OAuthGrants } from './state/oauth-grants.ts';
+import { OAuthServer } from './oauth/oauth-server.ts';
 import { seedDemoGuild } from './control/demo-guild.ts';
 import { SimulatedState } from './state/simulated-state.ts';
 import { Stats } from './stats/stats.ts';
@@ -24,8 +26,11 @@ export interface SimulatorOptions {
   host?: string;
   /** Default true; false disables the per-route and global REST limits (throughput benchmarks). */
   realisticRateLimits?: boolean;
-  /** The simulated bot application. Token default `sim-bot-token`; all three privileged intents enabled by default. */
-  application?: { id?: string; name?: string; token?: string; privilegedIntents?: PrivilegedIntentName[] };
+  /**
+   * The simulated bot application. Token default `sim-bot-token`; all three privileged intents enabled by default.
+   * Its OAuth2 client id is its id; the client secret defaults to `sim-client-secret`.
+   */
+  application?: { id?: string; name?: string; token?: string; clientSecret?: string; privilegedIntents?: PrivilegedIntentName[] };
   /** The interval HELLO announces; default 41250 ms. */
   heartbeatIntervalMs?: number;
   /** Creates the "Switchboard Demo" guild. */
@@ -38,6 +43,9 @@ export interface Simulator {
   gatewayUrl: string;
   botToken: string;
   applicationId: string;
+  /** OAuth2: the client id (the application id) and secret, for `<url>/oauth2/authorize`, `/token`, `/revoke`, `/userinfo`. */
+  clientId: string;
+  clientSecret: string;
   botUserId: string;
   state: SimulatedState;
   close(): Promise<void>;
@@ -65,15 +73,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     interactions: new InteractionRegistry(),
     faults: new FaultInjector(),
     rateLimiter: new RateLimiter(options.realisticRateLimits ?? true),
+    oauth: { clientSecret: app.clientSecret ?? 'sim-client-secret', grants: new OAuthGrants() },
   };
   const rest = new RestServer(sim);
   const control = new ControlApi(sim);
+  const oauth = new OAuthServer(sim);
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const api = API_PREFIX.exec(path);
     if (api) return rest.handle(req, res, path.slice(api[0].length), url.searchParams);
+    if (path.startsWith('/oauth2/')) return oauth.handle(req, res, path.slice('/oauth2'.length), url.searchParams);
     if (path === '/_sim' || path.startsWith('/_sim/')) return control.handle(req, res, path.slice('/_sim'.length) || '/', url.searchParams);
     if (req.method === 'GET' && isWebPath(path)) return serveWeb(path, res);
     sendJson(res, 404, { message: '404: Not Found', code: 0 });
@@ -105,6 +116,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...urls,
     botToken: state.application.token,
     applicationId: state.application.id,
+    clientId: state.application.id,
+    clientSecret: sim.oauth.clientSecret,
     botUserId: state.application.botUserId,
     state,
     close: async () => {

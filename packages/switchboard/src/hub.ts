@@ -20,6 +20,10 @@ import { CommandRegistrationRepository } from './storage/command-registration-re
 import { createHttpServer } from './http/server.ts';
 import { EventRouter } from './events/event-router.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
+import { StatusHistory } from './metrics/status-history.ts';
+import { GuildDirectory } from './discord/guild-directory.ts';
+import { TicketRepository } from './storage/ticket-repository.ts';
+import { AttendanceRepository } from './storage/attendance-repository.ts';
 import { RestGuardrails } from './discord/rest-guardrails.ts';
 import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
@@ -50,6 +54,8 @@ import { createLinkingFeature, type LinkingFeature } from './modules/linking/lin
 import { createStreamsFeature, type StreamAppCredentials } from './modules/streams/streams-feature.ts';
 import { createMeetingsFeature } from './modules/meetings/meetings-feature.ts';
 import { providerSpec } from './modules/linking/providers/provider-table.ts';
+import { createDashboardAuth } from './http/dashboard/dashboard-auth-feature.ts';
+import { guildIconUrl } from './discord/guild-directory.ts';
 
 export const SWITCHBOARD_VERSION: string = packageJson.version;
 
@@ -126,6 +132,8 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }), { quitOnClose: true })
       : new MemoryRateLimiter();
     const metrics = new HubMetrics();
+    // The dashboard's last hour of activity; sampled from start() until stop().
+    const statusHistory = new StatusHistory({ metrics });
     const scheduler = new JobScheduler({
       repository: jobs,
       instanceId: config.instanceId,
@@ -165,6 +173,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       botUserId: () => events.botUserId,
       rateLimiter,
       userRateLimit: { capacity: config.userRateLimit.burst, refillPerSecond: config.userRateLimit.perMinute / 60 },
+      onDeliveryAttempt: (report) => metrics.recordWebhookDelivery(report.outcome, report.durationMs / 1000),
     });
     apps.onChange = () => broker.appsChanged();
     for (const job of broker.jobs) scheduler.register(job);
@@ -265,10 +274,14 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           onError: (type) => metrics.recordError(`interaction_${type}`),
         },
       });
+    const guilds = new GuildDirectory();
+    const ticketStats = new TicketRepository(database.db);
+    const sessionStats = new AttendanceRepository(database.db);
     const events = new EventRouter({
       metrics,
       logger: discordLogger,
       channels: broker.channels,
+      guilds,
       interactions: () => router,
       modules: () => discord?.enabledModules ?? [],
       context: (module) => ({ api: discord!.api, logger: discordLogger.child({ module: module.name }) }),
@@ -323,6 +336,23 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       for (const shard of status.shards) if (shard.latencyMs !== null) metrics.setGatewayLatency(shard.id, shard.latencyMs / 1000);
     });
 
+    // Dashboard sign-in: sessions, "Sign in with Discord" (with the Discord OAuth client of account linking), and their cleanup.
+    const dashboardAuth = createDashboardAuth({
+      db: database.db,
+      encryptionKey: keys.keys[0]!.key,
+      discordClient: config.linking.providers.discord,
+      discordApiUrl: config.discordApiUrl,
+      publicUrl: config.publicUrl,
+      sessionTtlMs: config.linking.sessionTtlMs,
+      oauthSessions: linking.sessions,
+      api: () => discord?.api,
+      botGuildIds: () => discord?.guildIds() ?? new Set<string>(),
+      dashboardRoles: async (guildId) => (await guildConfigs.get(guildId)).roleMappings.dashboard,
+      guilds: () => guilds.list().map((guild) => ({ id: guild.id, name: guild.name, iconUrl: guildIconUrl(guild) })),
+      logger: logger.child({ component: 'dashboard' }),
+    });
+    for (const job of dashboardAuth.jobs) scheduler.register(job);
+
     const http = await createHttpServer({
       logger,
       version: SWITCHBOARD_VERSION,
@@ -356,6 +386,14 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         receiver: streams.receiver,
       },
       meetings: meetings.routes,
+      guilds,
+      statusHistory,
+      guildStats: {
+        ticketsPerDay: (guildId, days, now) => ticketStats.openedAndClosedPerDay(guildId, days, now),
+        pastSessions: (guildId, since, now, limit) => sessionStats.pastAnswerCounts(guildId, since, now, limit),
+      },
+      ...(config.dashboardDir ? { dashboardDir: config.dashboardDir } : {}),
+      dashboardAuth: dashboardAuth.routes,
       apps,
       messenger: broker.messenger,
       tickets: tickets.services,
@@ -397,6 +435,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         await guildConfigs.start();
         await scheduler.start();
         await broker.start();
+        statusHistory.start();
         await discord?.start();
         const address = await http.listen({ host: config.host, port: config.port });
         logger.info({ address, version: SWITCHBOARD_VERSION }, 'switchboard is listening');
@@ -411,6 +450,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           guardrails?.detach();
           for (const module of modules) await module.stop?.();
           await broker.stop();
+          statusHistory.stop();
           await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
           await limiter.close();
           await guildConfigs.stop();

@@ -21,6 +21,8 @@ import { registerScheduledEventRoutes } from './routes/scheduled-events.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import type { SimContext } from '../sim-context.ts';
+import type { TokenOwner } from '../state/oauth-grants.ts';
+import { userBearerOwner } from '../oauth/user-tokens.ts';
 import { readBody, sendJson, sleep } from '../util/http.ts';
 
 interface Answer {
@@ -87,7 +89,13 @@ export class RestServer {
     const latency = faults.latencyFor(path, template);
     if (latency > 0) await sleep(latency);
 
-    if (route.auth === 'bot' && req.headers.authorization !== `Bot ${state.application.token}`) return toAnswer(unauthorized(), {});
+    const isBot = req.headers.authorization === `Bot ${state.application.token}`;
+    if (route.auth === 'bot' && !isBot) return toAnswer(unauthorized(), {});
+    let user: TokenOwner | undefined;
+    if (route.auth === 'bot-or-user' && !isBot) {
+      user = userBearerOwner(this.sim, req.headers.authorization);
+      if (!user) return toAnswer(unauthorized(), {});
+    }
 
     const forced = faults.takeRateLimit(method, path, template);
     if (forced) {
@@ -97,7 +105,8 @@ export class RestServer {
       return { status: 429, body: rateLimitBody(forced.retryAfterMs, forced.global ?? false), headers, scope };
     }
 
-    if (route.auth === 'bot' && !GLOBAL_EXEMPT_ROUTES.has(routeKey)) {
+    // The global limit is the bot's; a user's token does not spend it.
+    if (route.auth !== 'none' && !user && !GLOBAL_EXEMPT_ROUTES.has(routeKey)) {
       const global = rateLimiter.checkGlobal(state.application.token);
       if (global?.limited) return { status: 429, body: rateLimitBody(global.limited.retryAfterMs, true), headers: global.headers, scope: 'global' };
     }
@@ -116,6 +125,7 @@ export class RestServer {
         body: parseRequestBody(req.headers['content-type'], raw),
         reason: auditLogReason(req),
         sim: this.sim,
+        ...(user ? { user } : {}),
       };
       const result = await route.handler(ctx);
       if (result instanceof Reply) return { status: result.status, body: result.body, headers: verdict.headers };

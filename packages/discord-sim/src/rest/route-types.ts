@@ -1,6 +1,7 @@
 /** What a REST route handler receives and may return. */
 import type { JsonObject } from './request-body.ts';
 import type { Router } from './router.ts';
+import type { TokenOwner } from '../state/oauth-grants.ts';
 import type { SimContext } from '../sim-context.ts';
 
 export interface RouteContext {
@@ -12,6 +13,8 @@ export interface RouteContext {
   /** The decoded `X-Audit-Log-Reason` header. */
   reason: string | null;
   sim: SimContext;
+  /** Set when a `bot-or-user` route was called with a user's OAuth2 access token instead of the bot token. */
+  user?: TokenOwner;
 }
 
 /** A handler's answer when it is not 200 with a JSON body (which a handler expresses by returning the body). */
@@ -27,8 +30,11 @@ export class Reply {
 export const noContent = () => new Reply(204);
 
 export interface RestRoute {
-  /** `bot`: needs `Authorization: Bot <token>`; `none`: open, or authorised by the interaction token in the path. */
-  auth: 'bot' | 'none';
+  /**
+   * `bot`: needs `Authorization: Bot <token>`; `bot-or-user`: that, or `Bearer <user access token>` (OAuth2);
+   * `none`: open, or authorised by the interaction token in the path.
+   */
+  auth: 'bot' | 'bot-or-user' | 'none';
   handler: (ctx: RouteContext) => unknown;
 }
 

@@ -22,7 +22,7 @@ import { AssistantRelay } from './assistant-relay.ts';
 import { APP_OFFLINE_AFTER_MS } from './app-status.ts';
 import { createBrokerModule } from './broker-module.ts';
 import { DeliveryService, eventRetentionJob } from './delivery-service.ts';
-import { DeliveryWorker } from './delivery-worker.ts';
+import { DeliveryWorker, type AttemptReport } from './delivery-worker.ts';
 import { DirectDelivery } from './direct-delivery.ts';
 import type { UrlPolicy } from './outgoing-url-policy.ts';
 
@@ -42,6 +42,8 @@ export type BrokerOptions = {
   /** The hub's per-user limiter and rule; relayed assistant messages count against it (key `relay:<userId>`). */
   rateLimiter: RateLimiter;
   userRateLimit: RateLimitRule;
+  /** Told of every webhook delivery attempt the worker makes (metrics). */
+  onDeliveryAttempt?: (report: AttemptReport) => void;
 };
 
 export type Broker = {
@@ -70,6 +72,7 @@ export function createBroker(options: BrokerOptions): Broker {
     urlPolicy: options.urlPolicy,
     retry: { scale: options.retryScale },
     offlineAfterMs: APP_OFFLINE_AFTER_MS,
+    ...(options.onDeliveryAttempt ? { onAttempt: options.onDeliveryAttempt } : {}),
   });
   const directory = new AppDirectory(options.appRepository);
   const channels = new ChannelDirectory(options.api);

@@ -199,7 +199,7 @@ export const environmentVariables = {
     schema: z.string().min(8, 'is too short to be a client secret').optional(),
   },
   DISCORD_CLIENT_ID: {
-    description: "The Discord application's OAuth2 client id (Developer Portal → OAuth2), for /link discord.",
+    description: "The Discord application's OAuth2 client id (Developer Portal → OAuth2), for the dashboard's Sign in with Discord and /link discord.",
     example: '1098765432109876543',
     schema: z.string().regex(/^\d{17,20}$/, 'must be the application id (17–20 digits)').optional(),
   },
@@ -312,6 +312,11 @@ export const environmentVariables = {
         return false;
       }
     }, 'must be an http:// or https:// URL once {ks}, {partnerId} and {resourceId} are filled in'),
+  },
+  DASHBOARD_DIR: {
+    description: 'Where the built dashboard is served from. By default the `packages/dashboard/dist` folder next to the hub (made by `npm run build:dashboard`).',
+    example: '/srv/switchboard/dashboard',
+    schema: z.string().min(1, 'must not be empty').optional(),
   },
   GUILD_CONFIG_DIR: {
     description: 'Where per-guild override files live (`<guild id>.json`), for teams that keep guild settings in git. A missing folder means no files.',
@@ -462,6 +467,8 @@ export type Config = {
   linking: LinkingConfig;
   streams: StreamsConfig;
   guildConfigDir: string;
+  /** Where the built dashboard is; unset: packages/dashboard/dist. */
+  dashboardDir: string | undefined;
   /** Set when KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET are; meetings are off otherwise. */
   kaltura: KalturaConfig | undefined;
 };
@@ -607,6 +614,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
         threadRetentionMs: (values.TICKET_THREAD_RETENTION_DAYS as number) * 86_400_000,
       },
       guildConfigDir: values.GUILD_CONFIG_DIR as string,
+      dashboardDir: values.DASHBOARD_DIR as string | undefined,
       kaltura:
         partnerId !== undefined && adminSecret !== undefined
           ? { serviceUrl: (values.KALTURA_SERVICE_URL as string).replace(/\/+$/, ''), partnerId, adminSecret, joinUrl: values.KALTURA_JOIN_URL as string }

@@ -190,6 +190,11 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
     return this.#health;
   }
 
+  /** The ids of the guilds the bot is in, as its shards know them; empty while not connected. */
+  guildIds(): ReadonlySet<string> {
+    return this.#supervisor?.guildIds() ?? new Set();
+  }
+
   status(): BotStatus {
     const shards = this.#supervisor?.shardStates() ?? [];
     const states = shards.length > 0 ? shards.map((s) => s.connection.status) : [this.#preflightState];

@@ -1,11 +1,12 @@
 /**
- * Where every gateway event goes: counted; the hub's own view of channels updated; interactions to the
+ * Where every gateway event goes: counted; the hub's own view of channels and guilds updated; interactions to the
  * interaction router; everything else to each enabled module's `onDispatch`. A module that fails is logged
  * and counted without holding up the others or the gateway.
  */
 import type { GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import type { ChannelDirectory } from '../discord/channel-directory.ts';
+import type { GuildDirectory } from '../discord/guild-directory.ts';
 import type { InteractionRouter } from '../interactions/interaction-router.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { HubModule, ModuleContext } from '../modules/hub-module.ts';
@@ -14,6 +15,8 @@ export type EventRouterOptions = {
   metrics: HubMetrics;
   logger: Logger;
   channels: ChannelDirectory;
+  /** The guilds the bot is in, with names and icons, for the dashboard. */
+  guilds?: GuildDirectory;
   /** The interaction router, once the enabled modules are known. */
   interactions: () => InteractionRouter | undefined;
   /** The modules that may run with the application's intents. */
@@ -34,6 +37,7 @@ export class EventRouter {
     const { metrics, logger } = this.#options;
     metrics.recordGatewayEvent(payload.t);
     this.#options.channels.observe(payload);
+    this.#options.guilds?.observe(payload);
     if (payload.t === 'READY') this.botUserId = payload.d.user.id;
     if (payload.t === 'INTERACTION_CREATE') {
       const user = payload.d.member?.user ?? payload.d.user;

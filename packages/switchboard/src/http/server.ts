@@ -42,6 +42,12 @@ import type { LinkFlow } from '../modules/linking/link-flow.ts';
 import { streamWebhookRoutes, type StreamWebhookRoutesOptions } from './routes/stream-webhook-routes.ts';
 import { streamSubscriptionRoutes, type StreamSubscriptionRoutesOptions } from './routes/stream-subscription-routes.ts';
 import { meetingJoinRoutes, type MeetingRoutesOptions } from './routes/meeting-join-routes.ts';
+import { guildRoutes, type GuildList } from './routes/guild-routes.ts';
+import { statusHistoryRoutes, type StatusHistorySource } from './routes/status-history-routes.ts';
+import { guildStatsRoutes, type GuildStatsSources } from './routes/guild-stats-routes.ts';
+import { DEFAULT_DASHBOARD_DIR, dashboardStatic } from './dashboard-static.ts';
+import { dashboardRoutes, type DashboardRoutesOptions } from './dashboard/dashboard-routes.ts';
+import { sessionCookieFor } from './dashboard/dashboard-cookie.ts';
 
 export type HttpServerOptions = {
   logger: Logger;
@@ -79,6 +85,16 @@ export type HttpServerOptions = {
   streams?: StreamSubscriptionRoutesOptions['streams'] & StreamWebhookRoutesOptions;
   /** Kaltura meetings: the personal join links (/meetings/join/…) and the dashboard's list; without it those routes are absent. */
   meetings?: MeetingRoutesOptions;
+  /** The guilds the bot is in (GET /api/v1/guilds). */
+  guilds: GuildList;
+  /** The last hour of activity in 10-second points (GET /api/v1/status/history). */
+  statusHistory: StatusHistorySource;
+  /** Tickets per day and answers per past session (the dashboard's charts). */
+  guildStats: GuildStatsSources;
+  /** Where the built dashboard is (default packages/dashboard/dist). */
+  dashboardDir?: string;
+  /** Dashboard sign-in (/auth/…, GET /api/v1/me) and the session cookie as a way to authenticate; without it only bearer tokens work. */
+  dashboardAuth?: Omit<DashboardRoutesOptions, 'publicUrl' | 'tokens'>;
 };
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -112,12 +128,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const budgets = requestRateLimiter(options.rateLimiter, options.rateLimits);
   app.addHook('onRequest', async (request, reply) => {
     // The browser pages people open from Discord count against the same per-IP budget as the API.
-    if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/link/') || request.url.startsWith('/meetings/join/')) await budgets.byIp(request, reply);
+    if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/link/') || request.url.startsWith('/meetings/join/') || request.url.startsWith('/auth/')) await budgets.byIp(request, reply);
   });
   installAuthentication(app, {
     tokens: options.tokens,
     apps: options.appTokens,
     afterAuthenticated: (_request, reply, principal) => budgets.byToken(principal.id, reply),
+    ...(options.dashboardAuth
+      ? {
+          sessions: {
+            cookieName: sessionCookieFor(options.publicUrl).name,
+            publicOrigin: new URL(options.publicUrl).origin,
+            find: (cookieValue: string) => options.dashboardAuth!.sessions.find(cookieValue),
+            csrfValid: (cookieValue: string, presented: string | undefined) => options.dashboardAuth!.sessions.csrfValid(cookieValue, presented),
+          },
+        }
+      : {}),
   });
 
   await app.register(fastifySwagger, {
@@ -158,6 +184,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     linkRoutes(app, { flow: options.linking.flow, publicUrl: options.publicUrl });
     oauthAdminRoutes(app, { stats: options.linking.stats });
   }
+  guildRoutes(app, { guilds: options.guilds });
+  if (options.dashboardAuth) dashboardRoutes(app, { ...options.dashboardAuth, tokens: options.tokens, publicUrl: options.publicUrl });
+  statusHistoryRoutes(app, { history: options.statusHistory });
+  guildStatsRoutes(app, { stats: options.guildStats });
+  // Last: the dashboard's catch-all GET route.
+  dashboardStatic(app, { directory: options.dashboardDir ?? DEFAULT_DASHBOARD_DIR });
   await app.ready();
   return app;
 }

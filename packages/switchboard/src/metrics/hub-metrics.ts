@@ -29,6 +29,12 @@ const EVENT_PROCESSING_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
 const INTERACTION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 5, 10];
 const JOB_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900];
 const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Up to the delivery worker's 10 s request timeout. */
+const WEBHOOK_DELIVERY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** What a duration listener hears: a webhook delivery attempt or an initial interaction response, in ms. */
+export type TimedActivity = 'webhook_delivery' | 'interaction_response';
+export type WebhookDeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'endpoint_gone';
 
 /** Distinct users per UTC day. Days are counted from the epoch, which began at UTC midnight. */
 class DailyUsers {
@@ -60,6 +66,9 @@ export class HubMetrics {
   private readonly dailyUsers = new DailyUsers();
   private readonly hourlyMessages = new SlidingWindowCount(MINUTES_PER_HOUR * MINUTE_MS, MINUTE_MS);
   private readonly shardStates = new Map<string, ConnectionStatus>();
+  private readonly durationListeners = new Set<(activity: TimedActivity, ms: number) => void>();
+  /** Gateway events since start, as a plain number for the status history (the counter is split by type). */
+  private gatewayEventTotal = 0;
 
   private readonly gatewayEvents: Counter<'type'>;
   private readonly eventProcessing: Histogram;
@@ -83,6 +92,7 @@ export class HubMetrics {
   private readonly oauthRefreshes: Counter<'platform' | 'outcome'>;
   private readonly streamWebhooks: Counter<'platform' | 'outcome'>;
   private readonly streamAnnouncements: Counter<'platform' | 'kind'>;
+  private readonly webhookDelivery: Histogram<'outcome'>;
 
   constructor(options: HubMetricsOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -240,6 +250,13 @@ export class HubMetrics {
       labelNames: ['platform', 'kind'],
       registers,
     });
+    this.webhookDelivery = new Histogram({
+      name: 'switchboard_webhook_delivery_seconds',
+      help: "Time of one webhook delivery attempt to an app's endpoint, by outcome (delivered, retrying, dead, endpoint_gone).",
+      labelNames: ['outcome'],
+      buckets: WEBHOOK_DELIVERY_BUCKETS,
+      registers,
+    });
   }
 
   /** The Prometheus text exposition of every metric, after the registered refreshers have run. */
@@ -259,6 +276,24 @@ export class HubMetrics {
 
   recordGatewayEvent(type: string): void {
     this.gatewayEvents.inc({ type });
+    this.gatewayEventTotal += 1;
+  }
+
+  /** Every gateway event recorded so far, of any type. */
+  get gatewayEventCount(): number {
+    return this.gatewayEventTotal;
+  }
+
+  /** Hears every webhook delivery and interaction response duration (the status history's percentiles). Returns the way to stop. */
+  onDuration(listener: (activity: TimedActivity, ms: number) => void): () => void {
+    this.durationListeners.add(listener);
+    return () => this.durationListeners.delete(listener);
+  }
+
+  /** One webhook delivery attempt and how long it took, answer included. */
+  recordWebhookDelivery(outcome: WebhookDeliveryOutcome, seconds: number): void {
+    this.webhookDelivery.observe({ outcome }, seconds);
+    for (const listener of this.durationListeners) listener('webhook_delivery', seconds * 1000);
   }
 
   recordEventProcessing(seconds: number): void {
@@ -271,6 +306,7 @@ export class HubMetrics {
    */
   recordInteractionResponse(kind: InteractionKind, seconds: number): void {
     this.interactionResponse.observe({ kind }, seconds);
+    for (const listener of this.durationListeners) listener('interaction_response', seconds * 1000);
     if (seconds * 1000 > INTERACTION_RESPONSE_DEADLINE_MS) this.interactionDeadlineMissed.inc();
   }
 

@@ -4,7 +4,7 @@
  * are applied one after the other and the counts and waitlist stay exact. A reminder is claimed by a
  * conditional update before it is sent, so it is sent once however many instances look at it.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type {
   AttendanceAnswer,
   AttendanceRecurrence,
@@ -73,6 +73,9 @@ export type AttendanceReminderRecord = { sessionId: string; userId: string; dueA
 export type SessionListFilter = { guildId: string; when: 'upcoming' | 'past'; now: number; limit: number; offset: number };
 
 export type AttendanceHistoryEntry = { session: AttendanceSessionRecord; response: AttendanceResponseRecord };
+
+/** One past session and how many gave each answer; `yes` holds a place, `waitlisted` said yes and waited. */
+export type SessionAnswerCounts = { sessionId: string; title: string; startsAt: number; yes: number; maybe: number; late: number; no: number; waitlisted: number };
 
 export function toSessionRecord(row: AttendanceSessionsTable): AttendanceSessionRecord {
   return {
@@ -328,6 +331,45 @@ export class AttendanceRepository {
     return rows.map((row) => ({
       session: toSessionRecord(row),
       response: toResponseRecord({ session_id: row.id, user_id: row.user_id, answer: row.answer, waitlist_position: row.waitlist_position, responded_at: row.responded_at }),
+    }));
+  }
+
+  /**
+   * The guild's sessions that started at or after `since` and ended by `now`, oldest first, with their
+   * answers counted (the latest `limit` of them). Cancelled sessions are left out: nobody attended them.
+   */
+  async pastAnswerCounts(guildId: string, since: number, now: number, limit: number): Promise<SessionAnswerCounts[]> {
+    const count = (condition: RawBuilder<boolean>) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+    const rows = await this.#db
+      .selectFrom('attendance_sessions as s')
+      .leftJoin('attendance_responses as r', 'r.session_id', 's.id')
+      .select(['s.id', 's.title', 's.starts_at'])
+      .select([
+        count(sql<boolean>`r.answer = 'yes' and r.waitlist_position is null`).as('yes'),
+        count(sql<boolean>`r.answer = 'yes' and r.waitlist_position is not null`).as('waitlisted'),
+        count(sql<boolean>`r.answer = 'maybe'`).as('maybe'),
+        count(sql<boolean>`r.answer = 'late'`).as('late'),
+        count(sql<boolean>`r.answer = 'no'`).as('no'),
+      ])
+      .where('s.guild_id', '=', guildId)
+      .where('s.status', '!=', 'cancelled')
+      .where('s.starts_at', '>=', since)
+      .where('s.ends_at', '<=', now)
+      .groupBy(['s.id', 's.title', 's.starts_at'])
+      // Newest first for the limit (a long window keeps its latest sessions), then turned round.
+      .orderBy('s.starts_at', 'desc')
+      .orderBy('s.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((row) => ({
+      sessionId: row.id,
+      title: row.title,
+      startsAt: Number(row.starts_at),
+      yes: Number(row.yes),
+      maybe: Number(row.maybe),
+      late: Number(row.late),
+      no: Number(row.no),
+      waitlisted: Number(row.waitlisted),
     }));
   }
 

@@ -544,3 +544,34 @@ export interface MeetingsTable {
 export interface Tables {
   meetings: MeetingsTable;
 }
+
+// ---- Dashboard sign-in (migration 0015) ----
+
+/** How a dashboard session was opened: "Sign in with Discord", or an operator API token. */
+export type DashboardSessionKind = 'discord' | 'token';
+
+/** admin and viewer act like tokens of that role; guild-manager reaches only the guilds in `guild_ids`. */
+export type DashboardRole = 'admin' | 'viewer' | 'guild-manager';
+
+export interface DashboardSessionsTable {
+  id: string;
+  /** SHA-256 (hex) of the session cookie's value; unique. */
+  token_hash: string;
+  kind: DashboardSessionKind;
+  /** The Discord user, for a Discord sign-in. */
+  user_id: string | null;
+  user_name: string;
+  avatar_url: string | null;
+  role: DashboardRole;
+  /** JSON: string[] of the guild ids a guild manager may reach. */
+  guild_ids: string;
+  /** The operator token a token sign-in was made with. */
+  api_token_id: string | null;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface Tables {
+  dashboard_sessions: DashboardSessionsTable;
+}

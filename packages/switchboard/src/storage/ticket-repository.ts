@@ -50,6 +50,16 @@ export type TicketMessageRecord = {
 
 export type TicketTranscriptRecord = { ticketId: string; text: string; html: string; createdAt: number };
 
+/** Tickets opened and closed on one UTC day (`day` is YYYY-MM-DD). */
+export type TicketDayCount = { day: string; opened: number; closed: number };
+
+const DAY_MS = 86_400_000;
+
+/** The count of rows per UTC day number (days since the epoch) of a millisecond column. */
+function countsByDay(rows: readonly { day: unknown; count: unknown }[]): Map<number, number> {
+  return new Map(rows.map((row) => [Number(row.day), Number(row.count)]));
+}
+
 export type TicketListFilter = {
   guildId: string;
   status?: TicketStatus;
@@ -392,6 +402,40 @@ export class TicketRepository {
   }
 
   /** Puts back a released thread whose deletion failed, if nothing else took its place. */
+  /**
+   * Tickets opened and closed per UTC day over the last `days` days up to and including today, oldest first;
+   * every day is listed, with zeros on quiet days. A reopened ticket counts as closed on its latest close.
+   */
+  async openedAndClosedPerDay(guildId: string, days: number, now: number): Promise<TicketDayCount[]> {
+    const today = Math.floor(now / DAY_MS);
+    const from = (today - days + 1) * DAY_MS;
+    const to = (today + 1) * DAY_MS;
+    // Integer division by a literal is a whole day number on both databases (bigint on PostgreSQL, integer on SQLite).
+    const dayOf = (column: 'created_at' | 'closed_at') => sql<number>`${sql.ref(column)} / ${sql.lit(DAY_MS)}`;
+    const opened = await this.#db
+      .selectFrom('tickets')
+      .select([dayOf('created_at').as('day'), (eb) => eb.fn.countAll<number>().as('count')])
+      .where('guild_id', '=', guildId)
+      .where('created_at', '>=', from)
+      .where('created_at', '<', to)
+      .groupBy(dayOf('created_at'))
+      .execute();
+    const closed = await this.#db
+      .selectFrom('tickets')
+      .select([dayOf('closed_at').as('day'), (eb) => eb.fn.countAll<number>().as('count')])
+      .where('guild_id', '=', guildId)
+      .where('closed_at', '>=', from)
+      .where('closed_at', '<', to)
+      .groupBy(dayOf('closed_at'))
+      .execute();
+    const openedByDay = countsByDay(opened);
+    const closedByDay = countsByDay(closed);
+    return Array.from({ length: days }, (_, index) => {
+      const day = today - days + 1 + index;
+      return { day: new Date(day * DAY_MS).toISOString().slice(0, 10), opened: openedByDay.get(day) ?? 0, closed: closedByDay.get(day) ?? 0 };
+    });
+  }
+
   async restoreThread(id: string, threadId: string): Promise<void> {
     await this.#db.updateTable('tickets').set({ thread_id: threadId }).where('id', '=', id).where('thread_id', 'is', null).execute();
   }

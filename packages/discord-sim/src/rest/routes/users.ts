@@ -1,25 +1,32 @@
-/** Users and DM channels: `/users/@me`, `/users/{id}`, `/users/@me/guilds`, `POST /users/@me/channels`. */
+/**
+ * Users and DM channels: `/users/@me`, `/users/{id}`, `/users/@me/guilds`, `POST /users/@me/channels`.
+ * `/users/@me` and `/users/@me/guilds` also answer a user's OAuth2 access token (`identify`, `guilds` scopes)
+ * for that user, as Discord does.
+ */
 import { ApiError, ErrorCode } from '../errors.ts';
 import { param } from '../route-types.ts';
-import type { RestRouter } from '../route-types.ts';
+import type { RestRouter, RouteContext } from '../route-types.ts';
 import { openDm } from '../../state/channels.ts';
 
 export function registerUserRoutes(router: RestRouter): void {
   router.add('GET', '/users/@me', {
-    auth: 'bot',
-    handler: (ctx) => ({ ...ctx.sim.state.botUser, verified: true, mfa_enabled: false, locale: 'en-US', email: null }),
+    auth: 'bot-or-user',
+    handler: (ctx) => {
+      const userId = callerId(ctx, 'identify');
+      return { ...ctx.sim.state.requireUser(userId), verified: true, mfa_enabled: false, locale: 'en-US', email: null };
+    },
   });
 
   router.add('GET', '/users/:userId', { auth: 'bot', handler: (ctx) => ctx.sim.state.requireUser(param(ctx, 'userId')) });
 
   router.add('GET', '/users/@me/guilds', {
-    auth: 'bot',
+    auth: 'bot-or-user',
     handler: (ctx) => {
       const state = ctx.sim.state;
-      const bot = state.application.botUserId;
+      const userId = callerId(ctx, 'guilds');
       return [...state.guilds.values()]
-        .filter((g) => g.members.has(bot))
-        .map((g) => ({ id: g.id, name: g.name, icon: g.icon, owner: g.owner_id === bot, permissions: state.guildPermissions(g, bot).toString(), features: g.features }));
+        .filter((g) => g.members.has(userId))
+        .map((g) => ({ id: g.id, name: g.name, icon: g.icon, owner: g.owner_id === userId, permissions: state.guildPermissions(g, userId).toString(), features: g.features }));
     },
   });
 
@@ -31,4 +38,11 @@ export function registerUserRoutes(router: RestRouter): void {
       return openDm(ctx.sim.state, recipient);
     },
   });
+}
+
+/** The user a call is for: the bot, or the owner of the user token, which must carry `scope`. */
+function callerId(ctx: RouteContext, scope: string): string {
+  if (!ctx.user) return ctx.sim.state.application.botUserId;
+  if (!ctx.user.scopes.includes(scope)) throw new ApiError(403, ErrorCode.MissingAccess);
+  return ctx.user.userId;
 }

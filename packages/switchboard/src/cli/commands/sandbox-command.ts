@@ -26,8 +26,9 @@ export const sandboxCommand: Command = {
   help: `Usage: switchboard sandbox [--port 3000] [--sim-port 3001] [--data ./data/sandbox]
 
 Starts the Discord simulator with a demo guild ("Switchboard Demo": channels, roles, a dozen members)
-and Switchboard connected to it, with SQLite under the data folder, and prints both addresses and an
-admin API token. Open the simulator's address in a browser to post as a member, run the bot's slash
+and Switchboard connected to it, with SQLite under the data folder, and prints both addresses, the
+dashboard's address and an admin API token. "Sign in with Discord" on the dashboard goes to the
+simulator's sign-in page, where any simulated member can be chosen. Open the simulator's address in a browser to post as a member, run the bot's slash
 commands and click its buttons. The simulator keeps everything in memory, so each sandbox starts
 fresh (the data folder is emptied). Ctrl-C stops both.
 
@@ -49,6 +50,10 @@ Options:
       ...io.env,
       DISCORD_TOKEN: SANDBOX_BOT_TOKEN,
       DISCORD_API_URL: sim.apiBase,
+      // "Sign in with Discord" (and /link discord) go to the simulator's OAuth2 sign-in page.
+      DISCORD_CLIENT_ID: sim.clientId,
+      DISCORD_CLIENT_SECRET: sim.clientSecret,
+      DISCORD_OAUTH_URL: `${sim.url}/oauth2`,
       DATABASE_URL: `sqlite:${path.join(dataDir, 'switchboard.db')}`,
       PORT: String(hubPort),
       PUBLIC_URL: io.env.PUBLIC_URL ?? `http://localhost:${hubPort}`,
@@ -84,6 +89,7 @@ Switchboard sandbox is running.
 
   Simulated Discord   ${sim.url.replace('127.0.0.1', 'localhost')}    open it in a browser: post, run /help, click buttons
   Switchboard         ${hubUrl}    (API, health: ${hubUrl}/ready)
+  Dashboard           ${hubUrl}/    "Sign in with Discord" picks a simulated member; or sign in with the token below
   Admin API token     ${material.token}
 
   curl -H "Authorization: Bearer ${material.token}" ${hubUrl}/api/v1/status

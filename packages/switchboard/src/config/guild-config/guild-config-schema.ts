@@ -97,6 +97,8 @@ export const guildConfigSchema = z.strictObject({
     meetingParticipants: roleList,
     /** Staff in every ticket of the guild, besides each category's own staff roles. */
     ticketStaff: roleList,
+    /** Members with one of these roles may sign in to the dashboard for this guild, besides those with Manage Server. */
+    dashboard: roleList,
   }),
   tickets: z.strictObject({
     /**
@@ -131,7 +133,7 @@ export const DEFAULT_GUILD_CONFIG: GuildConfig = {
     meetingStarted: { enabled: true, template: '📹 **{title}** ({type}) has started, hosted by {host}. Use `/kaltura-join` to join.' },
     meetingEnded: { enabled: true, template: '**{title}** has ended after {duration}.' },
   },
-  roleMappings: { meetingModerators: [], meetingParticipants: [], ticketStaff: [] },
+  roleMappings: { meetingModerators: [], meetingParticipants: [], ticketStaff: [], dashboard: [] },
   tickets: { categories: [] },
   meetings: { defaultDurationMinutes: 60 },
   attendance: { labels: { yes: 'Yes', maybe: 'Maybe', late: 'Late', no: 'No' } },

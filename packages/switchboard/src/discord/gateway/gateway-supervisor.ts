@@ -96,6 +96,13 @@ export class GatewaySupervisor {
     }));
   }
 
+  /** The ids of the guilds the shards hold now (from READY and GUILD_CREATE/DELETE). */
+  guildIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const { shard } of this.#shards.values()) for (const id of shard.guilds) ids.add(id);
+    return ids;
+  }
+
   send(shardId: number, payload: Parameters<GatewayShard['send']>[0]): boolean {
     return this.#shards.get(shardId)?.shard.send(payload) ?? false;
   }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { BUTTON_LABEL_MAX } from 'discord-limits';
 import type { GuildConfigService } from '../../config/guild-config/guild-config-service.ts';
 import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, ok } from '../envelope.ts';
+import { actorOf } from '../auth.ts';
 
 const label = z.string().trim().min(1).max(BUTTON_LABEL_MAX);
 const labelsSchema = z.object({ yes: label.optional(), maybe: label.optional(), late: label.optional(), no: label.optional() }).strict();
@@ -35,8 +36,7 @@ export function attendanceLabelRoutes(app: FastifyInstance, options: { configs: 
     async (request) => {
       const { guildId } = request.params;
       const labels = { yes: request.body.yes ?? null, maybe: request.body.maybe ?? null, late: request.body.late ?? null, no: request.body.no ?? null };
-      const actor = request.principal?.kind === 'token' ? `token:${request.principal.name}` : 'api';
-      const result = await options.configs.change(guildId, { kind: 'patch', patch: { attendance: { labels } } }, { id: actor, source: 'api' });
+      const result = await options.configs.change(guildId, { kind: 'patch', patch: { attendance: { labels } } }, { id: actorOf(request.principal), source: request.principal?.kind === 'session' ? 'dashboard' : 'api' });
       if (!result.ok) throw new ApiError(422, 'invalid_config', 'The labels were not changed.', result.issues);
       return ok(result.config.attendance.labels);
     },

@@ -38,7 +38,7 @@ export function botRoutes(app: FastifyInstance, bot: BotControl): void {
   typed.get(
     `${API_PREFIX}/status`,
     {
-      config: { auth: 'viewer' },
+      config: { auth: 'viewer', dashboard: 'signed-in' },
       schema: { ...common, summary: 'The bot: connection state, shards, latency, modules', response: { 200: envelopeOf(botStatusSchema), ...commonErrorResponses } },
     },
     async () => ok(bot.status()),

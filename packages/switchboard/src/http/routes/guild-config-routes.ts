@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GuildConfigService } from '../../config/guild-config/guild-config-service.ts';
-import type { Principal } from '../auth.ts';
+import { DEFAULT_GUILD_CONFIG, GUILD_CONFIG_SECTIONS, guildConfigSchema, NOTIFICATION_PLACEHOLDERS } from '../../config/guild-config/guild-config-schema.ts';
+import { actorOf } from '../auth.ts';
 import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, errorEnvelope, ok } from '../envelope.ts';
 
 const params = z.object({ guildId: z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)') });
@@ -27,11 +28,6 @@ const auditEntry = z.object({
   after: settings,
   at: z.string(),
 });
-
-function actorOf(principal: Principal | null): string {
-  if (!principal) return 'unknown';
-  return principal.kind === 'app' ? `app:${principal.appId}` : `token:${principal.name}`;
-}
 
 export function guildConfigRoutes(app: FastifyInstance, options: { configs: GuildConfigService }): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -71,7 +67,7 @@ export function guildConfigRoutes(app: FastifyInstance, options: { configs: Guil
       },
     },
     async (request) => {
-      const result = await configs.change(request.params.guildId, { kind: 'patch', patch: request.body }, { id: actorOf(request.principal), source: 'api' });
+      const result = await configs.change(request.params.guildId, { kind: 'patch', patch: request.body }, { id: actorOf(request.principal), source: request.principal?.kind === 'session' ? 'dashboard' : 'api' });
       if (!result.ok) throw new ApiError(422, 'invalid_config', `The configuration was not changed: ${result.issues.length} problem(s).`, result.issues);
       return ok(await view(request.params.guildId));
     },
@@ -91,10 +87,33 @@ export function guildConfigRoutes(app: FastifyInstance, options: { configs: Guil
     },
     async (request) => {
       const path = request.query.path?.split('.') ?? [];
-      const result = await configs.change(request.params.guildId, { kind: 'reset', path }, { id: actorOf(request.principal), source: 'api' });
+      const result = await configs.change(request.params.guildId, { kind: 'reset', path }, { id: actorOf(request.principal), source: request.principal?.kind === 'session' ? 'dashboard' : 'api' });
       if (!result.ok) throw new ApiError(422, 'invalid_config', 'The configuration was not changed.', result.issues);
       return ok(await view(request.params.guildId));
     },
+  );
+
+  // The form the dashboard draws: the schema of what may be written (input side), worked out once.
+  const schemaDocument = {
+    schema: z.toJSONSchema(guildConfigSchema, { io: 'input' }) as Record<string, unknown>,
+    defaults: DEFAULT_GUILD_CONFIG as unknown as Record<string, unknown>,
+    sections: [...GUILD_CONFIG_SECTIONS],
+    placeholders: NOTIFICATION_PLACEHOLDERS as unknown as Record<string, string[]>,
+  };
+  typed.get(
+    `${API_PREFIX}/guild-config/schema`,
+    {
+      config: { auth: 'viewer', dashboard: 'signed-in' },
+      schema: {
+        ...common,
+        summary: "The guild configuration's JSON Schema, its defaults, its sections and each notification's placeholders",
+        response: {
+          200: envelopeOf(z.object({ schema: settings, defaults: settings, sections: z.array(z.string()), placeholders: z.record(z.string(), z.array(z.string())) })),
+          ...commonErrorResponses,
+        },
+      },
+    },
+    async () => ok(schemaDocument),
   );
 
   typed.get(

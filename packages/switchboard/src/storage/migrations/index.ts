@@ -14,5 +14,6 @@ import { linkInvitations } from './0011-link-invitations.ts';
 import { streamSubscriptions } from './0012-stream-subscriptions.ts';
 import { guildConfig } from './0013-guild-config.ts';
 import { meetings } from './0014-meetings.ts';
+import { dashboardSessions } from './0015-dashboard-sessions.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig, meetings];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig, meetings, dashboardSessions];
