@@ -22,6 +22,7 @@ import { EventRouter } from './events/event-router.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { StatusHistory } from './metrics/status-history.ts';
 import { GuildDirectory } from './discord/guild-directory.ts';
+import { MemberNames } from './discord/member-names.ts';
 import { TicketRepository } from './storage/ticket-repository.ts';
 import { AttendanceRepository } from './storage/attendance-repository.ts';
 import { RestGuardrails } from './discord/rest-guardrails.ts';
@@ -387,6 +388,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       },
       meetings: meetings.routes,
       guilds,
+      members: new MemberNames(() => discord?.api),
       statusHistory,
       guildStats: {
         ticketsPerDay: (guildId, days, now) => ticketStats.openedAndClosedPerDay(guildId, days, now),

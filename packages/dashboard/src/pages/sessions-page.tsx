@@ -15,6 +15,7 @@ import { Table } from '../components/table.tsx';
 import { Tabs } from '../components/tabs.tsx';
 import { formatTime } from '../format/display.ts';
 import { useAction, useApi, useApiResource } from '../hooks/use-api.ts';
+import { useMemberNames } from '../hooks/use-member-names.ts';
 import { useGuild } from '../session/guild-context.tsx';
 import { canChange, useSession } from '../session/session-context.tsx';
 import { SessionForm } from './session-form.tsx';
@@ -76,6 +77,7 @@ export function SessionsPage() {
 
   const sessions = list.data?.sessions ?? [];
   const current = attendance.data;
+  const nameOf = useMemberNames(guildId, current ? answersOf(current.attendance).map((r) => r.userId) : []);
   const points = stats.data ?? [];
 
   return (
@@ -173,7 +175,7 @@ export function SessionsPage() {
                 rowKey={(r) => r.userId}
                 empty="Nobody has answered yet."
                 columns={[
-                  { key: 'user', header: 'Member', render: (r) => r.userId, sortValue: (r) => r.userId },
+                  { key: 'user', header: 'Member', render: (r) => nameOf(r.userId), sortValue: (r) => nameOf(r.userId) },
                   { key: 'answer', header: 'Answer', render: (r) => <Badge value={r.listed} tone={ANSWER_TONE[r.listed as keyof typeof ANSWER_TONE]} />, sortValue: (r) => r.listed },
                   { key: 'position', header: 'Waitlist position', render: (r) => r.waitlistPosition ?? '—', sortValue: (r) => r.waitlistPosition },
                   { key: 'at', header: 'Answered', render: (r) => formatTime(r.respondedAt), sortValue: (r) => r.respondedAt },

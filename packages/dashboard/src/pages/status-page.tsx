@@ -110,8 +110,9 @@ export function StatusPage() {
             </div>
           </dl>
 
+          {/* Once connected again, the last error is history: shown, but not as an alarm. */}
           {bot.lastError ? (
-            <Notice tone="error" title="Last error">
+            <Notice tone={bot.ready ? 'info' : 'error'} title={bot.ready ? 'Last error (recovered since)' : 'Last error'}>
               {bot.lastError}
             </Notice>
           ) : null}

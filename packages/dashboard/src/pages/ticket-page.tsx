@@ -15,6 +15,7 @@ import { ErrorNotice, Notice } from '../components/notice.tsx';
 import { PageHeader } from '../components/page.tsx';
 import { formatTime } from '../format/display.ts';
 import { useAction, useApi, useApiResource } from '../hooks/use-api.ts';
+import { useMemberNames } from '../hooks/use-member-names.ts';
 import { Link } from '../routing/router.tsx';
 import { canChange, useSession } from '../session/session-context.tsx';
 
@@ -44,6 +45,7 @@ export function TicketPage({ guildId, number }: { guildId: string; number: numbe
 
   const ticket = details.data?.ticket;
   const messages = details.data?.messages ?? [];
+  const nameOf = useMemberNames(guildId, ticket ? [ticket.creatorId, ...(ticket.assigneeId ? [ticket.assigneeId] : [])] : []);
 
   const act = async (what: string, change: () => Promise<unknown>) => {
     setNotice(null);
@@ -89,8 +91,8 @@ export function TicketPage({ guildId, number }: { guildId: string; number: numbe
   const closed = ticket.status === 'closed';
   // The API gives people as ids; whoever wrote in the conversation also has a name there.
   const person = (id: string) => {
-    const name = messages.find((m) => m.authorId === id)?.authorName;
-    return name ? <span title={id}>{name}</span> : id;
+    const name = messages.find((m) => m.authorId === id)?.authorName ?? nameOf(id);
+    return name !== id ? <span title={id}>{name}</span> : id;
   };
 
   return (

@@ -42,7 +42,7 @@ import type { LinkFlow } from '../modules/linking/link-flow.ts';
 import { streamWebhookRoutes, type StreamWebhookRoutesOptions } from './routes/stream-webhook-routes.ts';
 import { streamSubscriptionRoutes, type StreamSubscriptionRoutesOptions } from './routes/stream-subscription-routes.ts';
 import { meetingJoinRoutes, type MeetingRoutesOptions } from './routes/meeting-join-routes.ts';
-import { guildRoutes, type GuildList } from './routes/guild-routes.ts';
+import { guildRoutes, type GuildList, type MemberNameLookup } from './routes/guild-routes.ts';
 import { statusHistoryRoutes, type StatusHistorySource } from './routes/status-history-routes.ts';
 import { guildStatsRoutes, type GuildStatsSources } from './routes/guild-stats-routes.ts';
 import { DEFAULT_DASHBOARD_DIR, dashboardStatic } from './dashboard-static.ts';
@@ -87,6 +87,8 @@ export type HttpServerOptions = {
   meetings?: MeetingRoutesOptions;
   /** The guilds the bot is in (GET /api/v1/guilds). */
   guilds: GuildList;
+  /** Members' display names, for the dashboard. */
+  members: MemberNameLookup;
   /** The last hour of activity in 10-second points (GET /api/v1/status/history). */
   statusHistory: StatusHistorySource;
   /** Tickets per day and answers per past session (the dashboard's charts). */
@@ -184,7 +186,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     linkRoutes(app, { flow: options.linking.flow, publicUrl: options.publicUrl });
     oauthAdminRoutes(app, { stats: options.linking.stats });
   }
-  guildRoutes(app, { guilds: options.guilds });
+  guildRoutes(app, { guilds: options.guilds, members: options.members });
   if (options.dashboardAuth) dashboardRoutes(app, { ...options.dashboardAuth, tokens: options.tokens, publicUrl: options.publicUrl });
   statusHistoryRoutes(app, { history: options.statusHistory });
   guildStatsRoutes(app, { stats: options.guildStats });

@@ -68,6 +68,24 @@ describeEachDatabase('dashboard data API', ({ it, open }) => {
     assert.equal((await hub.http.inject({ method: 'GET', url: '/api/v1/guilds' })).statusCode, 401);
   });
 
+  it("gives members' display names by id, null for someone who is not a member, and refuses bad ids", async () => {
+    const guildId = sim.demo.guildId;
+    const ada = sim.demo.members['ada']!;
+    const linus = sim.demo.members['linus']!;
+    const get = (query: string) => hub.http.inject({ method: 'GET', url: `/api/v1/guilds/${guildId}/members?${query}`, headers: { authorization: `Bearer ${admin}` } });
+    const names = await get(`ids=${ada},${linus},123456789012345678`);
+    assert.equal(names.statusCode, 200);
+    assert.deepEqual((names.json() as { data: unknown }).data, [
+      { id: ada, name: 'Ada Lovelace' },
+      { id: linus, name: 'Linus Pauling' },
+      { id: '123456789012345678', name: null },
+    ]);
+    const bad = await get('ids=abc');
+    assert.equal(bad.statusCode, 400);
+    assert.match((bad.json() as { error: { message: string } }).error.message, /Discord id/);
+    assert.equal((await get(`ids=${Array.from({ length: 101 }, (_, i) => String(100000000000000000n + BigInt(i))).join(',')}`)).statusCode, 400);
+  });
+
   it('counts tickets per UTC day over the asked window, and refuses a window out of range', async () => {
     const guildId = sim.demo.guildId;
     const tickets = new TicketRepository(hub.database.db);
