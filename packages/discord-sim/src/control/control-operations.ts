@@ -81,6 +81,7 @@ export function registerOperationsControl(router: ControlRouter): void {
     ctx.sim.rateLimiter.reset();
     return { reset: true };
   });
+  router.add('GET', '/ratelimits/minimum-time', (ctx) => ctx.sim.rateLimiter.minimumTime());
 
   router.add('GET', '/applications/@me', applicationView);
   router.add('POST', '/applications/@me', (ctx) => {

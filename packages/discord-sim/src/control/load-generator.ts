@@ -33,15 +33,17 @@ export async function generateMessages(sim: SimContext, input: { channelId: stri
   const started = performance.now();
   let sent = 0;
   while (sent < input.count) {
+    let due = input.count;
     if (input.ratePerSecond) {
-      const due = Math.min(input.count, Math.floor(((performance.now() - started) / 1000) * input.ratePerSecond));
+      due = Math.min(input.count, Math.floor(((performance.now() - started) / 1000) * input.ratePerSecond));
       if (due <= sent) {
         await sleep(Math.max(1, Math.ceil(1000 / input.ratePerSecond)));
         continue;
       }
     }
     while (gateway.maxBufferedBytes() > HIGH_WATER_BYTES) await sleep(1);
-    const end = Math.min(input.count, sent + BATCH);
+    // With a rate, only what is due now: a whole batch at once would be a burst, not a steady rate.
+    const end = Math.min(due, sent + BATCH);
     const timestamp = new Date().toISOString();
     for (; sent < end; sent++) {
       const message: Record<string, unknown> = {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { REST_GLOBAL_REQUESTS_PER_SECOND } from 'discord-limits';
+import { minimumTime, type BucketUsage, type MinimumTime } from './minimum-time.ts';
 import type { BucketSpec } from './route-limits.ts';
 
 interface Window {
@@ -27,6 +28,9 @@ export class RateLimiter {
   enabled: boolean;
   private readonly buckets = new Map<string, Window>();
   private readonly global = new Map<string, Window>();
+  /** Requests let through per bucket and major parameter, and under the global limit, since the last reset. */
+  private readonly usage = new Map<string, BucketUsage>();
+  private globalUsage: BucketUsage | null = null;
 
   constructor(enabled: boolean) {
     this.enabled = enabled;
@@ -47,7 +51,11 @@ export class RateLimiter {
   checkGlobal(token: string, now = Date.now()): RateLimitVerdict | null {
     if (!this.enabled) return null;
     const window = this.take(this.global, token, REST_GLOBAL_REQUESTS_PER_SECOND, 1_000, now);
-    if (window.allowed) return null;
+    if (window.allowed) {
+      this.globalUsage ??= { bucket: 'global', limit: REST_GLOBAL_REQUESTS_PER_SECOND, windowMs: 1_000, count: 0 };
+      this.globalUsage.count++;
+      return null;
+    }
     const retryAfterMs = window.resetAt - now;
     return {
       headers: { 'Retry-After': seconds(retryAfterMs), 'X-RateLimit-Global': 'true', 'X-RateLimit-Scope': 'global' },
@@ -67,15 +75,28 @@ export class RateLimiter {
       'X-RateLimit-Reset-After': seconds(resetAfter),
       'X-RateLimit-Bucket': bucketHash(spec.name),
     };
-    if (window.allowed) return { headers };
+    if (window.allowed) {
+      const key = `${spec.name}:${major}`;
+      const usage = this.usage.get(key) ?? { bucket: key, limit: spec.limit, windowMs: spec.windowMs, count: 0 };
+      usage.count++;
+      this.usage.set(key, usage);
+      return { headers };
+    }
     headers['Retry-After'] = seconds(resetAfter);
     headers['X-RateLimit-Scope'] = 'user';
     return { headers, limited: { retryAfterMs: resetAfter, scope: 'user', global: false } };
   }
 
+  /** The least time the requests let through since the last reset could have taken under these limits. */
+  minimumTime(): MinimumTime {
+    return minimumTime([...this.usage.values()], this.globalUsage);
+  }
+
   reset(): void {
     this.buckets.clear();
     this.global.clear();
+    this.usage.clear();
+    this.globalUsage = null;
   }
 }
 

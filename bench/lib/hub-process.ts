@@ -1,0 +1,15 @@
+/** Starts `bench/workers/hub-process.ts` against a simulator and waits for its ready line (URL and admin token). */
+import { fileURLToPath } from 'node:url';
+import { spawnNode, type NodeChild } from './child-processes.ts';
+import { BENCH_BOT_TOKEN } from './simulator.ts';
+
+const HUB_WORKER = fileURLToPath(new URL('../workers/hub-process.ts', import.meta.url));
+
+export type HubProcess = { url: string; adminToken: string; process: NodeChild; stop(): Promise<void> };
+
+export async function startHubProcess(apiBase: string, options: { env?: Record<string, string>; nodeArgs?: string[]; readyTimeoutMs?: number } = {}): Promise<HubProcess> {
+  const child = spawnNode(HUB_WORKER, [], { env: { DISCORD_TOKEN: BENCH_BOT_TOKEN, DISCORD_API_URL: apiBase, ...options.env }, nodeArgs: options.nodeArgs });
+  const match = await child.waitForOutput(/BENCH_HUB_READY (\{.*\})/, options.readyTimeoutMs ?? 60_000);
+  const ready = JSON.parse(match[1] ?? '{}') as { url: string; adminToken: string };
+  return { url: ready.url, adminToken: ready.adminToken, process: child, stop: () => child.stop() };
+}
