@@ -23,6 +23,7 @@ import type { VersionedCommand } from '../discord/command-versioning.ts';
 import type { HubModule } from '../modules/hub-module.ts';
 import type { AppRepository } from '../storage/app-repository.ts';
 import type { Tables } from '../storage/schema.ts';
+import { retryWhileUnavailable } from '../storage/retry-while-unavailable.ts';
 import { enqueueEvent } from '../storage/webhook-repository.ts';
 import { namespaceComponents, stripComponents } from './app-components.ts';
 import type { AppDirectory } from './app-directory.ts';
@@ -98,6 +99,8 @@ export const BROKER_MODULE_DECLARATION: HubModule = {
 export function createBrokerModule(options: BrokerModuleOptions): HubModule {
   const { directory, ownership, direct, messenger, relay, logger, db } = options;
   const budget = options.budgetMs ?? APP_INTERACTION_BUDGET_MS;
+  /** Aborted at stop: outbox writes still waiting for the database give up. */
+  const stopping = new AbortController();
 
   async function forwardInteraction(
     type: Extract<WebhookEventType, 'interaction.component' | 'interaction.modal'>,
@@ -123,9 +126,19 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
   async function enqueueFor(appIds: string[], type: WebhookEventType, guildId: string | null, data: unknown): Promise<void> {
     if (appIds.length === 0) return;
     const now = Date.now();
-    await db.transaction().execute(async (trx) => {
-      for (const appId of appIds) await enqueueEvent(trx, { id: newEventId(), appId, type, guildId, payload: data, now });
-    });
+    const events = appIds.map((appId) => ({ id: newEventId(), appId, type, guildId, payload: data, now }));
+    // The event exists only in memory until written: a database restart must delay it, not lose it.
+    await retryWhileUnavailable(
+      () =>
+        db.transaction().execute(async (trx) => {
+          for (const event of events) await enqueueEvent(trx, event);
+        }),
+      {
+        signal: stopping.signal,
+        onRetry: (error, attempt, delayMs) =>
+          attempt === 1 && logger.warn({ err: error, type, apps: appIds.length, retryInMs: delayMs }, 'could not write an event to the outbox; retrying until the database is back'),
+      },
+    );
   }
 
   return {
@@ -170,6 +183,7 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
     },
 
     async stop() {
+      stopping.abort();
       directory.stop();
       logger.debug('broker stopped');
     },

@@ -5,7 +5,7 @@
  * without touching the network; callers tell it apart from Discord's own errors by its class.
  * `GuardedRest` is the one REST client of the hub, so every module and the broker go through the check.
  */
-import { REST, type InternalRequest, type ResponseLike } from '@discordjs/rest';
+import { REST, type InternalRequest, type RESTOptions, type ResponseLike } from '@discordjs/rest';
 import type { RestGuardrails, RestPriority } from './rest-guardrails.ts';
 
 export type RestRefusalReason = 'breaker-open' | 'dead-token';
@@ -49,6 +49,22 @@ export function priorityOf(path: string): RestPriority {
 export class GuardedRest extends REST {
   /** Attached after construction, because the guardrails listen to this client's responses. */
   guardrails: RestGuardrails | undefined;
+
+  constructor(options: Partial<RESTOptions> = {}) {
+    const self: { rest?: GuardedRest } = {};
+    super({
+      ...options,
+      // A 429 is retried inside the REST client, past queueRequest: without this, a call already under way
+      // would keep retrying into the ban after the breaker opened. Now a non-essential one stops there.
+      rejectOnRateLimit: (data) => {
+        const guardrails = self.rest?.guardrails;
+        const refusal = guardrails ? refusalFor(guardrails, priorityOf(data.route), data.route) : null;
+        if (refusal?.reason === 'breaker-open') throw refusal;
+        return false;
+      },
+    });
+    self.rest = this;
+  }
 
   override async queueRequest(request: InternalRequest): Promise<ResponseLike> {
     if (this.guardrails) {

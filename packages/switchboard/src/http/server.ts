@@ -13,6 +13,7 @@ import type { JobRepository } from '../storage/job-repository.ts';
 import { installAuthentication, type AppTokenLookup } from './auth.ts';
 import { API_PREFIX, API_VERSION } from './envelope.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { installNulCharacterGuard } from './nul-character-guard.ts';
 import { requestRateLimiter, type RequestRateLimits } from './request-rate-limit.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.ts';
 import { botRoutes, type BotControl } from './routes/bot-routes.ts';
@@ -120,6 +121,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installNulCharacterGuard(app);
   httpMetricsHook(app, options.metrics);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -160,7 +162,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       servers: [{ url: options.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: jsonSchemaTransform,
+    // Each operation names who may call it (`x-switchboard-auth`: public, viewer, admin or app), for API users and the authorisation tests.
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input);
+      const auth = (input.route.config as { auth?: unknown } | undefined)?.auth;
+      return typeof auth === 'string' ? { ...transformed, schema: { ...transformed.schema, 'x-switchboard-auth': auth } } : transformed;
+    },
   });
 
   healthRoutes(app, { version: options.version, startedAt: options.startedAt, checks: options.readinessChecks });

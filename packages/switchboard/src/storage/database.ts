@@ -75,6 +75,9 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   // An idle client losing its connection (a database restart) must not crash the process: the pool
   // replaces it, the owner logs it, and the next query reports the problem where it can be handled.
   pool.on('error', (error) => options.onConnectionError?.(error));
+  // A client checked out of the pool (between the queries of a transaction, or a query just handed to it)
+  // has no pool listener: without one of its own, the server going away would be an uncaught exception.
+  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
