@@ -16,7 +16,7 @@ import { hashApiToken, roleSatisfies } from '../auth/api-token.ts';
 import type { ApiTokenRepository } from '../storage/api-token-repository.ts';
 import type { ApiTokenRole, DashboardRole } from '../storage/schema.ts';
 import { API_PREFIX, ApiError } from './envelope.ts';
-import { readCookie } from './routes/link-routes.ts';
+import { readCookie } from './cookies.ts';
 
 export type AuthRequirement = 'public' | ApiTokenRole | 'app';
 

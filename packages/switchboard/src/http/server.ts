@@ -48,7 +48,7 @@ import { statusHistoryRoutes, type StatusHistorySource } from './routes/status-h
 import { guildStatsRoutes, type GuildStatsSources } from './routes/guild-stats-routes.ts';
 import { DEFAULT_DASHBOARD_DIR, dashboardStatic } from './dashboard-static.ts';
 import { dashboardRoutes, type DashboardRoutesOptions } from './dashboard/dashboard-routes.ts';
-import { sessionCookieFor } from './dashboard/dashboard-cookie.ts';
+import { sessionCookieFor } from './cookies.ts';
 
 export type HttpServerOptions = {
   logger: Logger;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { generateApiToken } from '../../src/auth/api-token.ts';
-import { sessionCookieFor } from '../../src/http/dashboard/dashboard-cookie.ts';
+import { sessionCookieFor } from '../../src/http/cookies.ts';
 import { DashboardSessions } from '../../src/http/dashboard/dashboard-sessions.ts';
 import type { Hub } from '../../src/hub.ts';
 import type { ApiTokenRole } from '../../src/storage/schema.ts';

@@ -23,9 +23,9 @@ function pathText(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
-/** The value of the defaults at `path`, or undefined when no setting lives there. */
-export function defaultAt(path: readonly string[]): unknown {
-  let node: unknown = DEFAULT_GUILD_CONFIG;
+/** The value at `path` in a configuration (the defaults unless another is given), or undefined when nothing lives there. */
+export function valueAt(path: readonly string[], config: unknown = DEFAULT_GUILD_CONFIG): unknown {
+  let node: unknown = config;
   for (const key of path) {
     if (!isPlainObject(node) || !Object.hasOwn(node, key)) return undefined;
     node = node[key];
@@ -34,7 +34,7 @@ export function defaultAt(path: readonly string[]): unknown {
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string {
-  const node = defaultAt(path.map(String));
+  const node = valueAt(path.map(String));
   return isPlainObject(node) ? Object.keys(node).join(', ') : '';
 }
 
@@ -74,12 +74,12 @@ export function parseSetting(pathText: string, raw: string): ParsedSetting {
   if (path.length === 0) return refuse('name a setting, e.g. meetings.defaultDurationMinutes');
   for (let depth = 0; depth < path.length; depth++) {
     const parent = path.slice(0, depth);
-    const node = defaultAt(parent);
+    const node = valueAt(parent);
     if (!isPlainObject(node) || !Object.hasOwn(node, path[depth]!)) {
       return { ok: false, issue: { path: path.slice(0, depth + 1).join('.'), message: `is not a setting; allowed${parent.length ? ` in ${parent.join('.')}` : ''}: ${Object.keys(node as object).join(', ')}` } };
     }
   }
-  const current = defaultAt(path);
+  const current = valueAt(path);
   const text = raw.trim();
   if (isPlainObject(current)) return refuse(`is a section; set one of its settings: ${Object.keys(current).map((k) => `${path.join('.')}.${k}`).join(', ')}`);
   if (typeof current === 'boolean') {

@@ -6,18 +6,17 @@
  * The /auth routes log at warn only: Fastify's request lines would otherwise write Discord's code and state
  * (they are in the callback URL) to the log.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { API_TOKEN_PREFIX, hashApiToken } from '../../auth/api-token.ts';
 import type { ApiTokenRepository } from '../../storage/api-token-repository.ts';
-import type { HtmlPage } from '../../util/html-page.ts';
 import { assertCookieRequestAllowed } from '../auth.ts';
 import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, errorEnvelope, ok } from '../envelope.ts';
-import { readCookie } from '../routes/link-routes.ts';
-import { clearCookie, sessionCookieFor, setCookie, signInCookieFor } from './dashboard-cookie.ts';
+import { clearCookie, readCookie, sessionCookieFor, setCookie, signInCookieFor } from '../cookies.ts';
 import type { DashboardSessions } from './dashboard-sessions.ts';
 import type { DiscordSignIn } from './discord-sign-in.ts';
+import { sendHtmlPage } from '../html-reply.ts';
 
 export type DashboardGuild = { id: string; name: string; iconUrl: string | null };
 
@@ -53,10 +52,6 @@ const meSchema = z.object({
   csrfToken: z.string(),
 });
 
-function sendPage(reply: FastifyReply, page: HtmlPage): FastifyReply {
-  return reply.status(page.status).headers(page.headers).send(page.html);
-}
-
 export function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOptions): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const sessionCookie = sessionCookieFor(options.publicUrl);
@@ -66,7 +61,7 @@ export function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOp
 
   typed.get('/auth/discord/login', { logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
     const result = await options.signIn.start(request.ip, request.headers['user-agent'] ?? '');
-    if (result.kind === 'page') return sendPage(reply, result.page);
+    if (result.kind === 'page') return sendHtmlPage(reply, result.page);
     return reply
       .status(302)
       .header('set-cookie', setCookie(signInCookie, result.browserBinding, result.maxAgeSeconds))
@@ -81,7 +76,7 @@ export function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOp
     const result = await options.signIn.callback(request.query, binding, request.ip);
     // The flow is over whatever happened: the binding is of no further use.
     const cookies = [clearCookie(signInCookie)];
-    if (result.kind === 'page') return sendPage(reply.header('set-cookie', cookies), result.page);
+    if (result.kind === 'page') return sendHtmlPage(reply.header('set-cookie', cookies), result.page);
     cookies.push(setCookie(sessionCookie, result.opened.cookieValue, result.opened.maxAgeSeconds));
     return reply.status(302).header('set-cookie', cookies).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', '/').send();
   });

@@ -5,7 +5,7 @@
  * would otherwise write the token (it is in the URL) to the log. GET /api/v1/guilds/:guildId/meetings lists
  * a guild's meetings for the dashboard (viewer token).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { OpenJoinResult } from '../../modules/meetings/meeting-service.ts';
@@ -13,6 +13,7 @@ import type { MeetingRecord } from '../../storage/meeting-repository.ts';
 import type { MeetingStatus } from '../../storage/schema.ts';
 import { API_PREFIX, commonErrorResponses, envelopeOf, ok } from '../envelope.ts';
 import { htmlPage, type HtmlPage } from '../../util/html-page.ts';
+import { sendHtmlPage } from '../html-reply.ts';
 
 export type MeetingRoutesOptions = {
   openJoin: (token: string) => Promise<OpenJoinResult>;
@@ -27,10 +28,6 @@ const PAGES: Readonly<Record<Exclude<OpenJoinResult['kind'], 'redirect'>, () => 
   ended: () => htmlPage(410, 'This meeting has ended', 'The meeting this link was for is over. Run /kaltura-list in Discord to see what is running.'),
   not_configured: () => htmlPage(404, 'Meetings are not set up', 'The operator of this hub has not set up Kaltura meetings.'),
 };
-
-function sendPage(reply: FastifyReply, page: HtmlPage): FastifyReply {
-  return reply.status(page.status).headers(page.headers).send(page.html);
-}
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -66,7 +63,7 @@ export function meetingJoinRoutes(app: FastifyInstance, options: MeetingRoutesOp
     { logLevel: 'warn', schema: { hide: true, params: z.object({ '*': z.string().max(4096, 'the join token is too long') }) } },
     async (request, reply) => {
       const result = await options.openJoin(request.params['*']);
-      if (result.kind !== 'redirect') return sendPage(reply, PAGES[result.kind]());
+      if (result.kind !== 'redirect') return sendHtmlPage(reply, PAGES[result.kind]());
       return reply
         .status(302)
         .header('cache-control', 'no-store')

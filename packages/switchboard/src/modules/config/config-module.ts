@@ -6,8 +6,8 @@
 import { COMMAND_CHOICES_MAX, EMBED_DESCRIPTION_MAX, MESSAGE_CONTENT_MAX } from 'discord-limits';
 import { GatewayIntentBits, type APIApplicationCommandInteractionDataOption, type APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
 import type { GuildConfigService } from '../../config/guild-config/guild-config-service.ts';
-import { DEFAULT_GUILD_CONFIG, type GuildConfig } from '../../config/guild-config/guild-config-schema.ts';
-import { parseSetting, type ConfigIssue } from '../../config/guild-config/guild-config-validation.ts';
+import { DEFAULT_GUILD_CONFIG } from '../../config/guild-config/guild-config-schema.ts';
+import { parseSetting, valueAt, type ConfigIssue } from '../../config/guild-config/guild-config-validation.ts';
 import { isPlainObject } from '../../config/guild-config/merge.ts';
 import { cutText } from '../../discord/cut-text.ts';
 import { memberManagesGuild } from '../../discord/member-permissions.ts';
@@ -47,12 +47,6 @@ function issuesText(issues: readonly ConfigIssue[]): string {
   return cutText(`That change was not made:\n${lines.join('\n')}`, MESSAGE_CONTENT_MAX);
 }
 
-function valueAt(config: GuildConfig, path: readonly string[]): unknown {
-  let node: unknown = config;
-  for (const key of path) node = isPlainObject(node) ? node[key] : undefined;
-  return node;
-}
-
 export function createConfigModule(options_: { service: GuildConfigService }): HubModule {
   const { service } = options_;
   return {
@@ -67,7 +61,7 @@ export function createConfigModule(options_: { service: GuildConfigService }): H
         case 'view': {
           const view = await service.view(guildId);
           const section = values.get('section');
-          const shown = section ? { [section]: valueAt(view.config, [section]) } : view.config;
+          const shown = section ? { [section]: valueAt([section], view.config) } : view.config;
           const changed = settingPaths(view.stored).filter((p) => !p.section).map((p) => `\`${p.path}\``);
           const fromFile = view.file ? settingPaths(view.file).filter((p) => !p.section).map((p) => `\`${p.path}\``) : [];
           const notes = [
@@ -84,7 +78,7 @@ export function createConfigModule(options_: { service: GuildConfigService }): H
           if (!parsed.ok) return reply.replyEphemeral(issuesText([parsed.issue]));
           const result = await service.change(guildId, { kind: 'set', path: parsed.path, value: parsed.value }, actor);
           if (!result.ok) return reply.replyEphemeral(issuesText(result.issues));
-          const now = JSON.stringify(valueAt(result.config, parsed.path));
+          const now = JSON.stringify(valueAt(parsed.path, result.config));
           return reply.replyEphemeral(result.changed ? `\`${parsed.path.join('.')}\` is now ${cutText(now, 1800)}.` : `\`${parsed.path.join('.')}\` already was ${cutText(now, 1800)}.`);
         }
         case 'reset': {

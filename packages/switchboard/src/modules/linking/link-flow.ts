@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import type { OAuthPlatform } from '../../storage/schema.ts';
 import type { ConnectionStore } from './connection-store.ts';
 import type { LinkInvitations } from './link-invitations.ts';
-import { linkPage, type LinkPage, type LinkPageKind } from './link-pages.ts';
+import { linkPage, type LinkPageKind } from './link-pages.ts';
+import type { HtmlPage } from '../../util/html-page.ts';
 import type { OAuthRefusalCode, OAuthSessionStore } from './oauth-session-store.ts';
 import { isOAuthPlatform, pkceChallenge } from './oauth-state.ts';
 import type { OAuthProviderClient } from './providers/oauth-provider-client.ts';
@@ -37,7 +38,7 @@ export type LinkFlowOptions = {
 
 export type LinkStartResult =
   | { kind: 'redirect'; location: string; browserBinding: string; maxAgeSeconds: number }
-  | { kind: 'page'; page: LinkPage };
+  | { kind: 'page'; page: HtmlPage };
 
 export type LinkCallbackQuery = { code?: string | undefined; state?: string | undefined; error?: string | undefined };
 
@@ -81,7 +82,7 @@ export class LinkFlow {
     return { kind: 'redirect', location: url.href, browserBinding: session.browserBinding, maxAgeSeconds: Math.max(1, Math.floor(this.#o.sessionTtlMs / 1000)) };
   }
 
-  async callback(platformName: string, query: LinkCallbackQuery, browserBinding: string | undefined, ip: string): Promise<LinkPage> {
+  async callback(platformName: string, query: LinkCallbackQuery, browserBinding: string | undefined, ip: string): Promise<HtmlPage> {
     const { logger, metrics } = this.#o;
     if (!isOAuthPlatform(platformName)) return linkPage('unknown_platform');
     const platform = platformName;

@@ -20,8 +20,6 @@ export type LinkPageKind =
   | 'unknown_platform'
   | 'not_configured';
 
-export type LinkPage = HtmlPage;
-
 export const PLATFORM_NAMES: Readonly<Record<OAuthPlatform, string>> = { twitch: 'Twitch', youtube: 'YouTube', kick: 'Kick', discord: 'Discord' };
 
 type PageText = { status: number; title: string; body: string };
@@ -60,7 +58,7 @@ function textOf(kind: LinkPageKind, details: { platform?: OAuthPlatform; name?: 
   }
 }
 
-export function linkPage(kind: LinkPageKind, details: { platform?: OAuthPlatform; name?: string } = {}): LinkPage {
+export function linkPage(kind: LinkPageKind, details: { platform?: OAuthPlatform; name?: string } = {}): HtmlPage {
   const { status, title, body } = textOf(kind, details);
   return htmlPage(status, title, body);
 }

@@ -10,6 +10,7 @@ import type { Job } from '../../jobs/job.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
 import type { Tables } from '../../storage/schema.ts';
 import { createGoLiveService, type GoLiveService } from './go-live-service.ts';
+import type { AppApiOptions } from './platforms/app-access-token.ts';
 import { createKickStreamClient } from './platforms/kick-stream-client.ts';
 import { createTwitchStreamClient } from './platforms/twitch-stream-client.ts';
 import { createYouTubeStreamClient } from './platforms/youtube-stream-client.ts';
@@ -23,7 +24,7 @@ import { webhookSecrets } from './webhook-secret.ts';
 import { webSubRenewalJob } from './websub-renewal-job.ts';
 
 /** An app's client credentials and where its tokens come from (the composition root knows the OAuth table). */
-export type StreamAppCredentials = { clientId: string; clientSecret: string; tokenUrl: string };
+export type StreamAppCredentials = Pick<AppApiOptions, 'clientId' | 'clientSecret' | 'tokenUrl'>;
 
 export type StreamsFeature = {
   module: HubModule;

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { OAuth2Issuer, OAuth2Service } from 'oauth2-mock-server';
 import { generateApiToken } from '../../../src/auth/api-token.ts';
 import type { Hub } from '../../../src/hub.ts';
-import { linkCookieFor } from '../../../src/http/routes/link-routes.ts';
+import { linkCookieFor } from '../../../src/http/cookies.ts';
 import { hashToken } from '../../../src/modules/linking/oauth-state.ts';
 import { ApiTokenRepository } from '../../../src/storage/api-token-repository.ts';
 import type { OAuthPlatform } from '../../../src/storage/schema.ts';

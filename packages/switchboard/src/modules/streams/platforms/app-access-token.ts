@@ -4,8 +4,8 @@
  * dropped and fetched again when the API answers 401 (revoked, or expired early).
  */
 import { z } from 'zod';
-import { StreamPlatformError } from '../stream-platform.ts';
-import type { PlatformHttp, PlatformResponse } from './platform-http.ts';
+import { StreamPlatformError, type StreamPlatformName } from '../stream-platform.ts';
+import { createPlatformHttp, endpoint, type PlatformHttp, type PlatformRequest, type PlatformResponse } from './platform-http.ts';
 
 export type AppAccessTokenOptions = {
   http: PlatformHttp;
@@ -77,4 +77,32 @@ export function createAppAccessToken(options: AppAccessTokenOptions): AppAccessT
   }
 
   return { get, invalidate, authorized };
+}
+
+/** What a client of a platform's app-authenticated API is given (Twitch's Helix, Kick's public API). */
+export type AppApiOptions = {
+  clientId: string;
+  clientSecret: string;
+  /** The OAuth token endpoint of the platform. */
+  tokenUrl: string;
+  /** The API's base URL. */
+  apiUrl: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+};
+
+export type AppApi = {
+  http: PlatformHttp;
+  /** A request to `apiUrl + path` with the app's token (and `headers`), retried once with a fresh token after a 401. */
+  call(method: PlatformRequest['method'], path: string, params: [string, string][], json?: unknown): Promise<PlatformResponse>;
+};
+
+export function createAppApi(platform: StreamPlatformName, options: AppApiOptions, headers: Readonly<Record<string, string>> = {}): AppApi {
+  const http = createPlatformHttp({ platform, fetch: options.fetch });
+  const token = createAppAccessToken({ http, clientId: options.clientId, clientSecret: options.clientSecret, tokenUrl: options.tokenUrl, now: options.now });
+  return {
+    http,
+    call: (method, path, params, json) =>
+      token.authorized((accessToken) => http.send({ method, url: endpoint(options.apiUrl, path, params), json, headers: { ...headers, Authorization: `Bearer ${accessToken}` } })),
+  };
 }

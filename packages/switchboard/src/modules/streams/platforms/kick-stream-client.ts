@@ -13,22 +13,13 @@
 import { z } from 'zod';
 import { StreamPlatformError } from '../stream-platform.ts';
 import type { LiveStream, PlatformSubscription, StreamPlatformClient, Streamer, WebhookTarget } from '../stream-platform.ts';
-import { createAppAccessToken } from './app-access-token.ts';
-import { createPlatformHttp, endpoint, idBatches, streamsNoLongerLive } from './platform-http.ts';
-import type { PlatformRequest, PlatformResponse } from './platform-http.ts';
+import { createAppApi, type AppApiOptions } from './app-access-token.ts';
+import { endpoint, idBatches, streamsNoLongerLive } from './platform-http.ts';
 
 export type KickStreamClient = StreamPlatformClient & { readonly platform: 'kick'; publicKey(): Promise<string> };
 
-export type KickStreamClientOptions = {
-  clientId: string;
-  clientSecret: string;
-  /** The OAuth token endpoint, `https://id.kick.com/oauth/token` in production. */
-  tokenUrl: string;
-  /** The public API, `https://api.kick.com/public/v1` in production. */
-  apiUrl: string;
-  fetch?: typeof fetch;
-  now?: () => number;
-};
+/** In production the token endpoint is `https://id.kick.com/oauth/token` and the API `https://api.kick.com/public/v1`. */
+export type KickStreamClientOptions = AppApiOptions;
 
 const EVENT = { name: 'livestream.status.updated', version: 1 } as const;
 /** Kick's cap on `broadcaster_user_id` parameters per livestreams request. */
@@ -69,21 +60,9 @@ const livestreamsAnswer = z.object({
 const publicKeyAnswer = z.object({ data: z.object({ public_key: z.string().min(1) }) });
 
 export function createKickStreamClient(options: KickStreamClientOptions): KickStreamClient {
-  const http = createPlatformHttp({ platform: 'kick', fetch: options.fetch });
-  const token = createAppAccessToken({
-    http,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    tokenUrl: options.tokenUrl,
-    now: options.now,
-  });
+  const { http, call: api } = createAppApi('kick', options);
   let publicKeyPem: Promise<string> | undefined;
 
-  function api(method: PlatformRequest['method'], path: string, params: [string, string][], json?: unknown): Promise<PlatformResponse> {
-    return token.authorized((accessToken) =>
-      http.send({ method, url: endpoint(options.apiUrl, path, params), json, headers: { Authorization: `Bearer ${accessToken}` } }),
-    );
-  }
 
   async function resolveStreamer(query: string): Promise<Streamer | undefined> {
     const text = query.trim();

@@ -6,20 +6,11 @@
 import { z } from 'zod';
 import { StreamPlatformError } from '../stream-platform.ts';
 import type { LiveStream, PlatformSubscription, StreamPlatformClient, Streamer, WebhookTarget } from '../stream-platform.ts';
-import { createAppAccessToken } from './app-access-token.ts';
-import { createPlatformHttp, endpoint, idBatches, streamsNoLongerLive } from './platform-http.ts';
-import type { PlatformRequest, PlatformResponse } from './platform-http.ts';
+import { createAppApi, type AppApiOptions } from './app-access-token.ts';
+import { idBatches, streamsNoLongerLive } from './platform-http.ts';
 
-export type TwitchStreamClientOptions = {
-  clientId: string;
-  clientSecret: string;
-  /** The OAuth token endpoint, `https://id.twitch.tv/oauth2/token` in production. */
-  tokenUrl: string;
-  /** Helix, `https://api.twitch.tv/helix` in production. */
-  apiUrl: string;
-  fetch?: typeof fetch;
-  now?: () => number;
-};
+/** In production the token endpoint is `https://id.twitch.tv/oauth2/token` and the API Helix, `https://api.twitch.tv/helix`. */
+export type TwitchStreamClientOptions = AppApiOptions;
 
 const EVENT_TYPES = ['stream.online', 'stream.offline'] as const;
 /** Helix's cap on `user_id` parameters per streams request. */
@@ -64,20 +55,9 @@ const streamsAnswer = z.object({
 });
 
 export function createTwitchStreamClient(options: TwitchStreamClientOptions): StreamPlatformClient {
-  const http = createPlatformHttp({ platform: 'twitch', fetch: options.fetch });
-  const token = createAppAccessToken({
-    http,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    tokenUrl: options.tokenUrl,
-    now: options.now,
-  });
+  // Helix wants the app's client id beside its token.
+  const { http, call: helix } = createAppApi('twitch', options, { 'Client-Id': options.clientId });
 
-  function helix(method: PlatformRequest['method'], path: string, params: [string, string][], json?: unknown): Promise<PlatformResponse> {
-    return token.authorized((accessToken) =>
-      http.send({ method, url: endpoint(options.apiUrl, path, params), json, headers: { 'Client-Id': options.clientId, Authorization: `Bearer ${accessToken}` } }),
-    );
-  }
 
   async function resolveStreamer(query: string): Promise<Streamer | undefined> {
     const text = query.trim();
