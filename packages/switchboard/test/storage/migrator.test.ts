@@ -19,8 +19,30 @@ function typeClass(dataType: string): string {
   return t;
 }
 
+type TableColumns = { name: string; columns: { name: string; dataType: string; isNullable: boolean }[] };
+
+/**
+ * The tables of one database (SQLite) or of one PostgreSQL schema. On PostgreSQL the catalogue is read for
+ * that schema only: introspecting every schema races with other suites dropping theirs meanwhile.
+ */
+async function tablesOf(db: Kysely<unknown>, schema: string | undefined): Promise<TableColumns[]> {
+  if (schema === undefined) return db.introspection.getTables();
+  const rows = await sql<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>`
+    select c.table_name, c.column_name, c.udt_name, c.is_nullable
+    from information_schema.columns c join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+    where c.table_schema = ${schema} and t.table_type = 'BASE TABLE'
+    order by c.table_name, c.ordinal_position`.execute(db);
+  const tables = new Map<string, TableColumns>();
+  for (const row of rows.rows) {
+    const table = tables.get(row.table_name) ?? { name: row.table_name, columns: [] };
+    table.columns.push({ name: row.column_name, dataType: row.udt_name, isNullable: row.is_nullable === 'YES' });
+    tables.set(row.table_name, table);
+  }
+  return [...tables.values()];
+}
+
 async function logicalSchema(db: Kysely<unknown>, schema: string | undefined): Promise<Record<string, string[]>> {
-  const tables = (await db.introspection.getTables()).filter((t) => schema === undefined || t.schema === schema);
+  const tables = await tablesOf(db, schema);
   return Object.fromEntries(
     tables
       .map((t) => [t.name, t.columns.map((c) => `${c.name} ${typeClass(c.dataType)} ${c.isNullable ? 'null' : 'not null'}`).sort()] as const)
@@ -57,7 +79,7 @@ describeEachDatabase('migrations', ({ it, dialect, open, openAgain }) => {
       },
     };
     await assert.rejects(runMigrations(database, [...migrations, broken]));
-    const tables = (await database.db.introspection.getTables()).filter((t) => !database.location.schema || t.schema === database.location.schema).map((t) => t.name);
+    const tables = (await tablesOf(database.db as unknown as Kysely<unknown>, database.location.schema)).map((t) => t.name);
     assert.ok(!tables.includes('half_done'), 'the failed migration left a table behind');
     assert.deepEqual(await pendingMigrations(database, [...migrations, broken]), ['9999-broken']);
   });
