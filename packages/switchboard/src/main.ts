@@ -10,9 +10,10 @@ import { sandboxCommand } from './cli/commands/sandbox-command.ts';
 import { startCommand } from './cli/commands/start-command.ts';
 import { tokenCommand } from './cli/commands/token-command.ts';
 import { keysCommand } from './cli/commands/keys-command.ts';
+import { backupCommand } from './cli/commands/backup-command.ts';
 import { SWITCHBOARD_VERSION } from './hub.ts';
 
-export const commands: Command[] = [startCommand, sandboxCommand, migrateCommand, doctorCommand, tokenCommand, keysCommand];
+export const commands: Command[] = [startCommand, sandboxCommand, migrateCommand, doctorCommand, tokenCommand, keysCommand, backupCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

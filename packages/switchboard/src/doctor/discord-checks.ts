@@ -13,6 +13,10 @@ import type { CheckResult, DoctorCheck } from './doctor-check.ts';
 /** Guilds whose permissions are checked one by one; beyond that the doctor samples, to stay quick. */
 const GUILDS_CHECKED_MAX = 25;
 
+/** One request's limit; a check makes one or two (with the retry), Permissions two per guild checked. */
+const DISCORD_REQUEST_TIMEOUT_MS = 5000;
+const DISCORD_CHECK_TIMEOUT_MS = 2 * DISCORD_REQUEST_TIMEOUT_MS + 1000;
+
 function inviteUrl(applicationId: string, permissions: bigint): string {
   return `https://discord.com/oauth2/authorize?client_id=${applicationId}&scope=bot+applications.commands&permissions=${permissions}`;
 }
@@ -29,7 +33,7 @@ export function discordChecks(config: Config | undefined, modules: readonly HubM
   if (!config?.discordToken) {
     return ['Discord login', 'Privileged intents', 'Guilds', 'Permissions'].map((name) => ({ name, run: skip }));
   }
-  const rest = new REST({ version: '10', api: config.discordApiUrl, timeout: 10_000, retries: 1 }).setToken(config.discordToken);
+  const rest = new REST({ version: '10', api: config.discordApiUrl, timeout: DISCORD_REQUEST_TIMEOUT_MS, retries: 1 }).setToken(config.discordToken);
   const api = new API(rest);
   const needed = modules.reduce((bits, m) => (m.permissions ?? []).reduce((b, p) => b | p, bits), 0n);
   let botId: string | undefined;
@@ -38,6 +42,7 @@ export function discordChecks(config: Config | undefined, modules: readonly HubM
   return [
     {
       name: 'Discord login',
+      timeoutMs: DISCORD_CHECK_TIMEOUT_MS,
       async run() {
         try {
           const me = await api.users.getCurrent();
@@ -50,6 +55,7 @@ export function discordChecks(config: Config | undefined, modules: readonly HubM
     },
     {
       name: 'Privileged intents',
+      timeoutMs: DISCORD_CHECK_TIMEOUT_MS,
       async run() {
         try {
           const application = await api.applications.getCurrent();
@@ -68,6 +74,7 @@ export function discordChecks(config: Config | undefined, modules: readonly HubM
     },
     {
       name: 'Guilds',
+      timeoutMs: DISCORD_CHECK_TIMEOUT_MS,
       async run() {
         try {
           const guilds = await api.users.getGuilds({ limit: 200 });
@@ -84,6 +91,7 @@ export function discordChecks(config: Config | undefined, modules: readonly HubM
     },
     {
       name: 'Permissions',
+      timeoutMs: 30_000,
       async run() {
         if (!botId) return { status: 'skip', detail: 'needs a working login' };
         if (needed === 0n) return { status: 'pass', detail: 'the enabled modules need no guild permissions' };

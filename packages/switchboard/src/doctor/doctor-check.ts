@@ -3,17 +3,37 @@ export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export type CheckResult = { status: CheckStatus; detail: string; fix?: string };
 
-export type DoctorCheck = { name: string; run(): Promise<CheckResult> };
+/** `timeoutMs`: how long the check may take before it counts as failed (default DEFAULT_CHECK_TIMEOUT_MS). */
+export type DoctorCheck = { name: string; timeoutMs?: number; run(): Promise<CheckResult> };
+
+/** Long enough for a slow network answer, short enough that doctor never seems to hang. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 5000;
+
+/** For checks that may first wait out the database connection's own 5-second timeout. */
+export const DATABASE_CHECK_TIMEOUT_MS = 10_000;
+
+/** The check's result, or a failure when it throws or outlasts its timeout (whatever it waits on is left behind). */
+async function runOne(check: DoctorCheck): Promise<CheckResult> {
+  const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ status: 'fail', detail: `no answer within ${timeoutMs / 1000} s`, fix: 'whatever this check waits for is not answering: see the checks above, the network and the firewall' }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([check.run(), timedOut]);
+  } catch (error) {
+    return { status: 'fail', detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function runChecks(checks: DoctorCheck[]): Promise<Array<CheckResult & { name: string }>> {
   const results: Array<CheckResult & { name: string }> = [];
-  for (const check of checks) {
-    try {
-      results.push({ name: check.name, ...(await check.run()) });
-    } catch (error) {
-      results.push({ name: check.name, status: 'fail', detail: error instanceof Error ? error.message : String(error) });
-    }
-  }
+  for (const check of checks) results.push({ name: check.name, ...(await runOne(check)) });
   return results;
 }
 

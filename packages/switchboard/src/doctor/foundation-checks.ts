@@ -1,12 +1,15 @@
-/** Doctor checks for the runtime, configuration, database, migrations, Redis and public URL. */
+/**
+ * Doctor checks for the runtime, configuration, data directory, database connection, Redis, guild
+ * override files and the public URL. Migrations, keys and OAuth providers have files of their own.
+ */
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatOverrideFileProblems, readOverrideFiles } from '../config/guild-config/override-files.ts';
 import { Redis } from 'ioredis';
-import { formatConfigProblems, parseEnvironment, type Config } from '../config/environment.ts';
+import { parseEnvironment, type Config } from '../config/environment.ts';
 import { openDatabase, sqlitePathOf } from '../storage/database.ts';
-import { pendingMigrations } from '../storage/migrator.ts';
-import type { DoctorCheck } from './doctor-check.ts';
+import { DATABASE_CHECK_TIMEOUT_MS, type CheckResult, type DoctorCheck } from './doctor-check.ts';
+import { isLocalUrl } from './local-address.ts';
 
 const MINIMUM_NODE = [22, 18] as const;
 
@@ -23,6 +26,10 @@ export function nodeVersionCheck(version = process.versions.node): DoctorCheck {
   };
 }
 
+function withTimeout(timeoutMs: number, check: DoctorCheck): DoctorCheck {
+  return { ...check, timeoutMs };
+}
+
 /** Builds the checks; the configuration is parsed once and the later checks use it. */
 export function foundationChecks(env: Record<string, string | undefined>): DoctorCheck[] {
   const parsed = parseEnvironment(env);
@@ -37,9 +44,13 @@ export function foundationChecks(env: Record<string, string | undefined>): Docto
     {
       name: 'Configuration',
       async run() {
-        return parsed.ok
-          ? { status: 'pass', detail: 'every variable is valid' }
-          : { status: 'fail', detail: `${parsed.problems.length} problem(s)`, fix: formatConfigProblems(parsed.problems).trim() };
+        if (parsed.ok) return { status: 'pass', detail: 'every variable is valid' };
+        const variables = [...new Set(parsed.problems.map((p) => p.variable))];
+        return {
+          status: 'fail',
+          detail: `${parsed.problems.length} problem(s): ${variables.join(', ')}`,
+          fix: parsed.problems.map((p) => `${p.variable} ${p.problem} (example: ${p.example})`).join('; '),
+        };
       },
     },
     needsConfig('Discord token', async (c) =>
@@ -59,18 +70,11 @@ export function foundationChecks(env: Record<string, string | undefined>): Docto
         return { status: 'fail', detail: `${dir} is not writable`, fix: `give the user running Switchboard write access to ${dir}` };
       }
     }),
-    needsConfig('Database', async (c) => {
+    withTimeout(DATABASE_CHECK_TIMEOUT_MS, needsConfig('Database', async (c) => {
       const database = openDatabase(c.databaseUrl);
       try {
         await database.ping();
-        const pending = await pendingMigrations(database);
-        return pending.length === 0
-          ? { status: 'pass', detail: `${database.description}: reachable, migrations up to date` }
-          : {
-              status: 'warn',
-              detail: `${database.description}: reachable, ${pending.length} migration(s) pending`,
-              fix: 'run `switchboard migrate` (start also applies them)',
-            };
+        return { status: 'pass', detail: `${database.description}: reachable` };
       } catch (error) {
         return {
           status: 'fail',
@@ -80,7 +84,7 @@ export function foundationChecks(env: Record<string, string | undefined>): Docto
       } finally {
         await database.close();
       }
-    }),
+    })),
     needsConfig('Redis', async (c) => {
       if (!c.redisUrl) return { status: 'skip', detail: 'REDIS_URL not set (fine for one instance)' };
       const redis = new Redis(c.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, enableOfflineQueue: false });
@@ -110,15 +114,34 @@ export function foundationChecks(env: Record<string, string | undefined>): Docto
       if (read.valid.length === 0) return { status: 'pass', detail: `no override files in ${c.guildConfigDir}` };
       return { status: 'pass', detail: `${read.valid.length} valid override file(s) in ${c.guildConfigDir}` };
     }),
-    needsConfig('Public URL', async (c) => {
-      const url = new URL(c.publicUrl);
-      const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-      if (url.protocol === 'https:' || local) return { status: 'pass', detail: c.publicUrl };
-      return {
-        status: 'warn',
-        detail: `${c.publicUrl} is not https`,
-        fix: 'serve Switchboard behind TLS and set PUBLIC_URL to its https:// address (OAuth providers require it)',
-      };
-    }),
+    needsConfig('Public URL', async (c) => publicUrlResult(env.PUBLIC_URL, c.publicUrl)),
   ];
+}
+
+const PUBLIC_URL_FIX = 'set PUBLIC_URL to the scheme, host and port only, e.g. PUBLIC_URL=https://switchboard.example.com';
+
+/**
+ * PUBLIC_URL is the base of every link and OAuth callback, which append their own paths: anything past the
+ * host and port would end up in the middle of them. `raw` is the variable as written; `effective` the address in use.
+ */
+export function publicUrlResult(raw: string | undefined, effective: string): CheckResult {
+  if (raw === undefined || raw === '') return { status: 'pass', detail: `PUBLIC_URL not set: ${effective} (reachable from this machine only)` };
+  if (/\s/.test(raw)) return { status: 'fail', detail: `PUBLIC_URL ${JSON.stringify(raw)} contains whitespace`, fix: PUBLIC_URL_FIX };
+  const url = new URL(raw);
+  const extras = [
+    url.username || url.password ? 'a user name or password' : undefined,
+    !/^\/*$/.test(url.pathname) ? `a path (${url.pathname})` : undefined,
+    url.search || raw.includes('?') ? `a query (${url.search || '?'})` : undefined,
+    url.hash || raw.includes('#') ? `a fragment (${url.hash || '#'})` : undefined,
+  ].filter((extra) => extra !== undefined);
+  if (extras.length > 0) {
+    const shown = url.password ? raw.replace(`:${url.password}@`, ':***@') : raw;
+    return { status: 'fail', detail: `PUBLIC_URL ${shown} has ${extras.join(', ')}`, fix: PUBLIC_URL_FIX };
+  }
+  if (url.protocol === 'https:' || isLocalUrl(url)) return { status: 'pass', detail: effective };
+  return {
+    status: 'warn',
+    detail: `${effective} is not https`,
+    fix: 'serve Switchboard behind TLS and set PUBLIC_URL to its https:// address (OAuth providers require it)',
+  };
 }

@@ -40,10 +40,21 @@ async function bookkeepingExists(database: Database): Promise<boolean> {
   return (await query.execute(database.db)).rows.length > 0;
 }
 
+/** The ids of the migrations applied to the database, sorted; none for a fresh database. Reads only. */
+export async function appliedMigrationIds(database: Database): Promise<string[]> {
+  return (await bookkeepingExists(database)) ? [...(await appliedIds(database.db))].sort() : [];
+}
+
 /** The ids of migrations not yet applied. Reads only: a fresh database stays untouched. */
 export async function pendingMigrations(database: Database, migrations = allMigrations): Promise<string[]> {
-  const applied = (await bookkeepingExists(database)) ? await appliedIds(database.db) : new Set<string>();
+  const applied = new Set(await appliedMigrationIds(database));
   return migrations.filter((m) => !applied.has(m.id)).map((m) => m.id);
+}
+
+/** Migrations the database has that this code does not know: a newer version migrated it. Reads only. */
+export async function unknownMigrations(database: Database, migrations: readonly Migration[] = allMigrations): Promise<string[]> {
+  const known = new Set(migrations.map((m) => m.id));
+  return (await appliedMigrationIds(database)).filter((id) => !known.has(id));
 }
 
 export async function runMigrations(

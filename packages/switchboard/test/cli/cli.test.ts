@@ -90,12 +90,13 @@ describe('switchboard CLI', () => {
     // Without a token the Discord checks are skipped (they are tested against the simulator elsewhere).
     const fresh = runCli(['doctor'], { cwd });
     assert.equal(fresh.code, 0, fresh.stdout);
-    assert.match(fresh.stdout, /WARN\s+Database .* migration\(s\) pending/);
+    assert.match(fresh.stdout, /WARN\s+Migrations\s+a new database: \d+ migration\(s\) to apply/);
     assert.deepEqual(runCli(['migrate', '--status'], { cwd }).stdout.match(/Pending \(\d+\)/)?.length, 1, 'doctor changed nothing');
     runCli(['migrate'], { cwd });
     const good = runCli(['doctor'], { cwd });
     assert.equal(good.code, 0, good.stdout);
     assert.match(good.stdout, /PASS\s+Database/);
+    assert.match(good.stdout, /PASS\s+Migrations/);
     assert.match(good.stdout, /SKIP\s+Discord login/);
     const bad = runCli(['doctor'], { cwd, env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS } });
     assert.equal(bad.code, 1);

@@ -5,6 +5,7 @@ import { generateEncryptionKey, parseEncryptionKeys, SecretBox, type EncryptionK
 import { AppRepository } from '../../src/storage/app-repository.ts';
 import { runCli, tempFolder } from '../support/cli.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/databases.ts';
+import { registerSealedApp } from '../support/sealed-app.ts';
 
 const OLD = generateEncryptionKey('old');
 const NEW = generateEncryptionKey('new');
@@ -16,25 +17,11 @@ function urlOf(database: TestDatabase): string {
   return schema === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
 
-async function registerUnder(database: TestDatabase, key: EncryptionKey, id: string): Promise<string> {
-  const registered = await new AppRegistry(new AppRepository(database.db), new SecretBox([key])).register({
-    id,
-    name: id,
-    callbackUrl: 'https://example.org/hook',
-    events: [],
-    guilds: ['111111111111111111'],
-    subscribedChannels: [],
-    channels: {},
-  });
-  assert.ok(registered.ok);
-  return registered.signingSecret;
-}
-
 describeEachDatabase('switchboard keys rotate', ({ it, open }) => {
   it('re-encrypts every sealed value with the first key and prints what it did per column', async () => {
     const database = await open();
-    const first = await registerUnder(database, OLD, 'app-1');
-    const second = await registerUnder(database, OLD, 'app-2');
+    const first = await registerSealedApp(database, OLD, 'app-1');
+    const second = await registerSealedApp(database, OLD, 'app-2');
     const rotatedSecret = await new AppRegistry(new AppRepository(database.db), new SecretBox([OLD])).rotateSecret('app-2');
 
     const result = runCli(['keys', 'rotate'], { cwd: tempFolder(), env: { DATABASE_URL: urlOf(database), ENCRYPTION_KEYS: `${line(NEW)},${line(OLD)}` } });
@@ -59,7 +46,7 @@ describeEachDatabase('switchboard keys rotate', ({ it, open }) => {
 
   it('exits 1 naming table, column and row when a value cannot be decrypted', async () => {
     const database = await open();
-    await registerUnder(database, OLD, 'app-1');
+    await registerSealedApp(database, OLD, 'app-1');
     const result = runCli(['keys', 'rotate'], { cwd: tempFolder(), env: { DATABASE_URL: urlOf(database), ENCRYPTION_KEYS: line(NEW) } });
     assert.equal(result.code, 1, result.stdout);
     assert.match(result.stderr, /cannot decrypt apps\.signing_secret of row id=app-1/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
-import { runMigrations, pendingMigrations } from '../../src/storage/migrator.ts';
+import { runMigrations, pendingMigrations, unknownMigrations } from '../../src/storage/migrator.ts';
 import { migrations } from '../../src/storage/migrations/index.ts';
 import type { Migration } from '../../src/storage/migration.ts';
 import { describe, it as plainIt } from 'node:test';
@@ -59,6 +59,16 @@ describeEachDatabase('migrations', ({ it, dialect, open, openAgain }) => {
     const second = await runMigrations(database);
     assert.deepEqual(second.applied, []);
     assert.equal(second.alreadyApplied, migrations.length);
+    assert.deepEqual(await pendingMigrations(database), []);
+  });
+
+  it('name the migrations a newer version applied, which this code does not know', async () => {
+    const database = await open({ migrate: false });
+    assert.deepEqual(await unknownMigrations(database), [], 'a fresh database has none, and is left untouched');
+    await runMigrations(database);
+    assert.deepEqual(await unknownMigrations(database), []);
+    await database.db.insertInto('schema_migrations').values({ id: '9999-from-a-newer-version', applied_at: Date.now() }).execute();
+    assert.deepEqual(await unknownMigrations(database), ['9999-from-a-newer-version']);
     assert.deepEqual(await pendingMigrations(database), []);
   });
 
