@@ -37,8 +37,11 @@ function dashboardBuildStale(): boolean {
 }
 
 const only = process.argv.slice(2);
-// The reliability suite (faults, kills, load) runs on its own: `npm run test:reliability`.
-const files = only.length > 0 ? only : globSync('packages/*/test/**/*.test.ts', { cwd: root }).filter((file) => !file.includes('/test/reliability/')).sort();
+// The reliability suite (faults, kills, load) and the cluster test (three hub processes) run on their own:
+// `npm run test:reliability`, `npm run test:cluster`.
+const SEPARATE_SUITES = ['/test/reliability/', '/test/cluster/'];
+const files =
+  only.length > 0 ? only : globSync('packages/*/test/**/*.test.ts', { cwd: root }).filter((file) => !SEPARATE_SUITES.some((folder) => file.includes(folder))).sort();
 
 if (only.length === 0) {
   stage('type check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);

@@ -23,18 +23,21 @@ export type ConnectionState = {
 };
 
 export type ConnectionEvent =
-  | { type: 'start' }
+  /** `resume`: try the stored session first (a shard taken over from another instance). */
+  | { type: 'start'; resume?: boolean }
   | { type: 'connecting' }
   | { type: 'ready' }
   | { type: 'resumed' }
   | { type: 'closed'; code: number; reason?: string }
   | { type: 'heartbeatMissed' }
   | { type: 'stop' }
+  /** Stops while leaving the session resumable, so that another instance can RESUME it (shard handed over). */
+  | { type: 'handOver' }
   | { type: 'retryDue' };
 
 export type Effect =
   | { kind: 'connect'; resume: boolean }
-  | { kind: 'disconnect'; reason: string }
+  | { kind: 'disconnect'; reason: string; keepSession?: true }
   | { kind: 'scheduleRetry'; delayMs: number }
   | { kind: 'cancelRetry' }
   | { kind: 'ignored'; reason: string };
@@ -95,12 +98,14 @@ export function transition(
   random: () => number = Math.random,
 ): Transition {
   switch (event.type) {
-    case 'start':
+    case 'start': {
       if (state.status !== 'stopped' && state.status !== 'failed') return ignore(state, event);
+      const resume = event.resume === true;
       return {
-        state: { status: 'starting', consecutiveFailures: 0, lastError: state.lastError, hasSession: false, retryPending: false },
-        effects: [{ kind: 'connect', resume: false }],
+        state: { status: resume ? 'resuming' : 'starting', consecutiveFailures: 0, lastError: state.lastError, hasSession: resume, retryPending: false },
+        effects: [{ kind: 'connect', resume }],
       };
+    }
 
     case 'connecting':
       if (!hasLiveConnection(state) || state.status === 'connecting' || state.status === 'ready') return ignore(state, event);
@@ -127,10 +132,12 @@ export function transition(
       return { state: next.state, effects: [{ kind: 'disconnect', reason: HEARTBEAT_MISSED_MESSAGE }, ...next.effects] };
     }
 
-    case 'stop': {
+    case 'stop':
+    case 'handOver': {
       if (state.status === 'stopped') return ignore(state, event);
       const effects: Effect[] = [];
       if (state.retryPending) effects.push({ kind: 'cancelRetry' });
+      else if (event.type === 'handOver' && hasLiveConnection(state)) effects.push({ kind: 'disconnect', reason: 'The shard was handed over to another instance.', keepSession: true });
       else if (hasLiveConnection(state)) effects.push({ kind: 'disconnect', reason: 'Switchboard was asked to stop.' });
       return { state: { ...initialConnectionState(), lastError: state.lastError }, effects };
     }

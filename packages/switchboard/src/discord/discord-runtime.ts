@@ -2,10 +2,13 @@
  * The bot's connection to Discord: the REST client (the one rate-limit owner for the token), the
  * preflight (who the application is, which intents it may use, how many shards Discord recommends),
  * the gateway supervisor and the health monitor; and the status that /api/v1/status and /status show.
- * Starting is idempotent and stopping clears every timer.
+ * Starting is idempotent and stopping clears every timer. With `cluster` (several instances on one Redis)
+ * the shards are not fixed: the shard leases decide which ones run here, sessions and the identify gate
+ * live in Redis, and stopping hands this instance's shards over (see docs/cluster.md).
  */
 import { API } from '@discordjs/core';
 import { DiscordAPIError } from '@discordjs/rest';
+import type { Redis } from 'ioredis';
 import { GuardedRest } from './guarded-rest.ts';
 import { GatewayIntentBits, type APIApplication, type GatewayDispatchPayload } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
@@ -15,7 +18,10 @@ import type { ConnectionState, ConnectionStatus } from './connection-state.ts';
 import { GatewaySupervisor } from './gateway/gateway-supervisor.ts';
 import { HealthMonitor } from './gateway/health-monitor.ts';
 import { IdentifyGate } from './gateway/identify-gate.ts';
+import { RedisIdentifyGate } from './gateway/redis-identify-gate.ts';
+import { RedisSessionStore } from './gateway/redis-session-store.ts';
 import { MemorySessionStore, type SessionStore } from './gateway/session-store.ts';
+import { ShardLeaseCoordinator } from './gateway/shard-leases.ts';
 import { decideIntents, type IntentNeeds } from './intents.ts';
 
 export type DiscordRuntimeOptions<M extends IntentNeeds> = {
@@ -29,11 +35,23 @@ export type DiscordRuntimeOptions<M extends IntentNeeds> = {
   version: string;
   logger: Logger;
   sessions?: SessionStore;
-  onDispatch(shardId: number, payload: GatewayDispatchPayload): void;
+  /** Several instances coordinating through Redis; `shardIds` then are the shards this instance takes first. */
+  cluster?: ClusterOptions;
+  /** A returned promise says when the dispatch has been handled, so that a takeover replays what was not. */
+  onDispatch(shardId: number, payload: GatewayDispatchPayload, sessionId: string | undefined): unknown;
   onTransition?(shardId: number, from: ConnectionState, to: ConnectionState): void;
   /** Called once the application and the enabled modules are known, before the gateway connects (command registration). */
   onPreflight?(application: APIApplication, enabledModules: readonly M[]): Promise<void>;
   random?: () => number;
+};
+
+export type ClusterOptions = {
+  redis: Redis;
+  /** Prepended to every key (REDIS_KEY_PREFIX). */
+  keyPrefix: string;
+  instanceId: string;
+  leaseTtlMs?: number;
+  leasePollMs?: number;
 };
 
 /** A start that cannot succeed until someone changes the configuration. */
@@ -49,6 +67,7 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
   readonly #sessions: SessionStore;
   #supervisor: GatewaySupervisor | undefined;
   #health: HealthMonitor | undefined;
+  #leases: ShardLeaseCoordinator | undefined;
   #application: APIApplication | undefined;
   #moduleStatus: ModuleStatus[];
   #enabledModules: M[] = [];
@@ -61,7 +80,10 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
 
   constructor(options: DiscordRuntimeOptions<M>) {
     this.#options = options;
-    this.#sessions = options.sessions ?? new MemorySessionStore();
+    const cluster = options.cluster;
+    this.#sessions =
+      options.sessions ??
+      (cluster ? new RedisSessionStore(cluster.redis, { prefix: cluster.keyPrefix, logger: options.logger.child({ component: 'gateway-sessions' }) }) : new MemorySessionStore());
     this.rest = new GuardedRest({ version: '10', api: options.apiUrl, timeout: 10_000, retries: 2 }).setToken(options.token) as GuardedRest;
     this.api = new API(this.rest);
     this.#moduleStatus = options.modules.map((m) => ({ name: m.name, enabled: true, reason: null }));
@@ -105,9 +127,18 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
       this.#enabledModules = decision.enabled;
       await this.#options.onPreflight?.(application, decision.enabled);
       const shardCount = this.#options.shardCount ?? gateway.shards;
-      const shardIds = this.#options.shardIds ?? Array.from({ length: shardCount }, (_, i) => i);
+      const cluster = this.#options.cluster;
+      // In a cluster the leases add the shards; SHARD_IDS only says which ones this instance takes first.
+      const shardIds = cluster ? [] : (this.#options.shardIds ?? Array.from({ length: shardCount }, (_, i) => i));
+      const maxConcurrency = gateway.session_start_limit.max_concurrency;
       logger.info(
-        { application: application.id, shardCount, shardIds, intents: decision.intents, identifiesLeft: gateway.session_start_limit.remaining },
+        {
+          application: application.id,
+          shardCount,
+          shardIds: cluster ? `leased (preferred: ${(this.#options.shardIds ?? []).join(',') || 'none'})` : shardIds,
+          intents: decision.intents,
+          identifiesLeft: gateway.session_start_limit.remaining,
+        },
         'connecting to the Discord gateway',
       );
       this.#supervisor = new GatewaySupervisor({
@@ -119,7 +150,9 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
         shardCount,
         policy: { ...this.#options.reconnect },
         sessions: this.#sessions,
-        identifyGate: new IdentifyGate(gateway.session_start_limit.max_concurrency),
+        identifyGate: cluster
+          ? new RedisIdentifyGate(cluster.redis, { prefix: cluster.keyPrefix, maxConcurrency, holder: cluster.instanceId })
+          : new IdentifyGate(maxConcurrency),
         logger: logger.child({ component: 'gateway' }),
         onDispatch: this.#options.onDispatch,
         onTransition: this.#options.onTransition,
@@ -134,6 +167,28 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
       this.#preflightError = null;
       this.#supervisor.start();
       this.#health.start();
+      if (cluster) {
+        const supervisor = this.#supervisor;
+        this.#leases = new ShardLeaseCoordinator({
+          redis: cluster.redis,
+          prefix: cluster.keyPrefix,
+          instanceId: cluster.instanceId,
+          shardCount,
+          preferred: this.#options.shardIds ?? [],
+          ttlMs: cluster.leaseTtlMs,
+          intervalMs: cluster.leasePollMs,
+          logger: logger.child({ component: 'shard-leases' }),
+          host: {
+            take: (id) => void supervisor.addShard(id, { resume: true }),
+            handOver: async (id) => {
+              await supervisor.removeShard(id, { mode: 'handOver' });
+              await this.#sessions.flush();
+            },
+            drop: async (id) => void (await supervisor.removeShard(id, { mode: 'lost' })),
+          },
+        });
+        await this.#leases.start();
+      }
     } catch (error) {
       if (error instanceof FatalStartError) return this.#fail(error.message, error);
       if (error instanceof DiscordAPIError && error.status === 401) {
@@ -169,8 +224,12 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
     if (this.#preflightTimer) clearTimeout(this.#preflightTimer);
     this.#preflightTimer = undefined;
     this.#health?.stop();
+    // Shards are handed over first (sessions stored, leases released), so that another instance resumes them at once.
+    await this.#leases?.stop();
+    this.#leases = undefined;
     this.#supervisor?.stop();
     this.#supervisor = undefined;
+    await this.#sessions.flush().catch((error: unknown) => this.#options.logger.warn({ err: error }, 'could not store the gateway sessions at shutdown'));
     this.#health = undefined;
     this.#preflightState = 'stopped';
   }
@@ -190,6 +249,11 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
     return this.#health;
   }
 
+  /** The shard leases, when running as one of several instances. */
+  get shardLeases(): ShardLeaseCoordinator | undefined {
+    return this.#leases;
+  }
+
   /** The ids of the guilds the bot is in, as its shards know them; empty while not connected. */
   guildIds(): ReadonlySet<string> {
     return this.#supervisor?.guildIds() ?? new Set();
@@ -197,13 +261,16 @@ export class DiscordRuntime<M extends IntentNeeds = IntentNeeds> {
 
   status(): BotStatus {
     const shards = this.#supervisor?.shardStates() ?? [];
-    const states = shards.length > 0 ? shards.map((s) => s.connection.status) : [this.#preflightState];
+    // An instance of a cluster whose share is no shard right now is connected and ready: it serves the API.
+    const idleInCluster = shards.length === 0 && this.#leases !== undefined;
+    const states = shards.length > 0 ? shards.map((s) => s.connection.status) : [idleInCluster ? 'ready' : this.#preflightState];
     const state = states.reduce((worst, s) => (STATE_SEVERITY.indexOf(s) > STATE_SEVERITY.indexOf(worst) ? s : worst), 'ready' as ConnectionStatus);
     const latencies = shards.map((s) => s.latencyMs).filter((l): l is number => l !== null);
     const shardErrors = shards.map((s) => s.connection.lastError?.message).filter((m): m is string => Boolean(m));
-    const ready = shards.length > 0 && shards.every((s) => s.connection.status === 'ready');
+    const ready = idleInCluster || (shards.length > 0 && shards.every((s) => s.connection.status === 'ready'));
     const connected =
-      shards.length > 0 && shards.every((s) => ['ready', 'connecting', 'resuming'].includes(s.connection.status) && !s.connection.retryPending);
+      idleInCluster ||
+      (shards.length > 0 && shards.every((s) => ['ready', 'connecting', 'resuming'].includes(s.connection.status) && !s.connection.retryPending));
     return {
       running: this.#running && state !== 'failed',
       connected,

@@ -10,6 +10,7 @@ import type { GuildDirectory } from '../discord/guild-directory.ts';
 import type { InteractionRouter } from '../interactions/interaction-router.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { HubModule, ModuleContext } from '../modules/hub-module.ts';
+import type { DispatchOrigin } from './dispatch-origin.ts';
 
 export type EventRouterOptions = {
   metrics: HubMetrics;
@@ -33,7 +34,11 @@ export class EventRouter {
     this.#options = options;
   }
 
-  dispatch(shardId: number, payload: GatewayDispatchPayload): void {
+  /**
+   * Hands the event on. The promise settles once every module has handled it (interactions are not waited
+   * for), so that the gateway stores its sequence as handled only then. `sessionId` is the gateway session's.
+   */
+  dispatch(shardId: number, payload: GatewayDispatchPayload, sessionId?: string): Promise<void> {
     const { metrics, logger } = this.#options;
     metrics.recordGatewayEvent(payload.t);
     this.#options.channels.observe(payload);
@@ -43,22 +48,27 @@ export class EventRouter {
       const user = payload.d.member?.user ?? payload.d.user;
       if (user) metrics.recordUserActivity(user.id);
       void this.#options.interactions()?.handle(payload.d, { receivedAt: Date.now() });
-      return;
+      return Promise.resolve();
     }
     if (payload.t === 'MESSAGE_CREATE') {
       metrics.recordMessage();
       metrics.recordUserActivity(payload.d.author.id);
     }
+    const origin: DispatchOrigin | undefined = sessionId === undefined ? undefined : { shardId, sessionId, sequence: payload.s };
+    const handling: Promise<void>[] = [];
     for (const module of this.#options.modules()) {
       if (!module.onDispatch) continue;
       const started = performance.now();
-      module
-        .onDispatch(payload, this.#options.context(module))
-        .then(() => metrics.recordEventProcessing((performance.now() - started) / 1000))
-        .catch((error: unknown) => {
-          metrics.recordError('module_event');
-          logger.error({ err: error, module: module.name, event: payload.t, shard: shardId }, 'a module failed to handle an event');
-        });
+      handling.push(
+        module
+          .onDispatch(payload, this.#options.context(module), origin)
+          .then(() => metrics.recordEventProcessing((performance.now() - started) / 1000))
+          .catch((error: unknown) => {
+            metrics.recordError('module_event');
+            logger.error({ err: error, module: module.name, event: payload.t, shard: shardId }, 'a module failed to handle an event');
+          }),
+      );
     }
+    return Promise.all(handling).then(() => undefined);
   }
 }

@@ -21,6 +21,7 @@ import type {
 } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import type { VersionedCommand } from '../discord/command-versioning.ts';
+import type { DispatchOrigin } from '../events/dispatch-origin.ts';
 import type { CustomIdRoute } from '../interactions/custom-id.ts';
 import type { InteractionResponder } from '../interactions/interaction-responder.ts';
 import type { Job } from '../jobs/job.ts';
@@ -45,8 +46,8 @@ export interface HubModule {
   readonly permissions?: readonly bigint[];
   /** Slash commands the module provides; registered at start, routed to `onCommand` by name. */
   readonly commands?: readonly VersionedCommand[];
-  /** Gateway events the module reacts to (after routing). */
-  onDispatch?(event: GatewayDispatchPayload, context: ModuleContext): Promise<void>;
+  /** Gateway events the module reacts to (after routing); `origin` names the dispatch (session and sequence) when known. */
+  onDispatch?(event: GatewayDispatchPayload, context: ModuleContext, origin?: DispatchOrigin): Promise<void>;
   /** One of the module's slash commands was used. */
   onCommand?(interaction: APIChatInputApplicationCommandInteraction, reply: InteractionResponder, context: ModuleContext): Promise<void>;
   /** A button or select menu whose custom_id the module owns was used. */

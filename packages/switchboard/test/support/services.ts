@@ -22,7 +22,8 @@ function probe(url: string, defaultPort: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1500, () => done(false));
+    // Generous: on a loaded machine (the suite runs files side by side) a local connect can take a while.
+    socket.setTimeout(5000, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });

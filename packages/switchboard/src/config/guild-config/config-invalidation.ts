@@ -19,17 +19,27 @@ export const LOCAL_CONFIG_INVALIDATION: ConfigInvalidation = {
   close: async () => {},
 };
 
-export const CONFIG_INVALIDATION_CHANNEL = 'switchboard:guild-config:changed';
+/** The channel's name after the instances' Redis key prefix (`REDIS_KEY_PREFIX`, `switchboard:` by default). */
+export const CONFIG_INVALIDATION_CHANNEL = 'guild-config:changed';
 
-/** Redis pub/sub. `publisher` is a normal connection; `subscriber` is given over to subscribing (Redis requires a connection of its own). */
-export function redisConfigInvalidation(publisher: Redis, subscriber: Redis, options: { instanceId: string; quitOnClose?: boolean }): ConfigInvalidation {
+/**
+ * Redis pub/sub. `publisher` is a normal connection; `subscriber` is given over to subscribing (Redis requires
+ * a connection of its own; create it with `enableReadyCheck: false`, or ioredis's ready check, sent after the
+ * queued SUBSCRIBE, is refused in subscriber mode and nothing is ever received).
+ */
+export function redisConfigInvalidation(
+  publisher: Redis,
+  subscriber: Redis,
+  options: { instanceId: string; keyPrefix?: string; quitOnClose?: boolean },
+): ConfigInvalidation {
+  const channelName = `${options.keyPrefix ?? 'switchboard:'}${CONFIG_INVALIDATION_CHANNEL}`;
   return {
     async publish(guildId) {
-      await publisher.publish(CONFIG_INVALIDATION_CHANNEL, JSON.stringify({ guildId, from: options.instanceId }));
+      await publisher.publish(channelName, JSON.stringify({ guildId, from: options.instanceId }));
     },
     async subscribe(handler) {
       subscriber.on('message', (channel: string, message: string) => {
-        if (channel !== CONFIG_INVALIDATION_CHANNEL) return;
+        if (channel !== channelName) return;
         try {
           const parsed = JSON.parse(message) as { guildId?: unknown; from?: unknown };
           if (typeof parsed.guildId === 'string' && parsed.from !== options.instanceId) handler(parsed.guildId);
@@ -37,7 +47,7 @@ export function redisConfigInvalidation(publisher: Redis, subscriber: Redis, opt
           // Not ours: ignore.
         }
       });
-      await subscriber.subscribe(CONFIG_INVALIDATION_CHANNEL);
+      await subscriber.subscribe(channelName);
     },
     async close() {
       subscriber.removeAllListeners('message');

@@ -9,14 +9,18 @@ import { GatewayOpcodes, type GatewayDispatchPayload, type GatewayReadyDispatchD
 import { DISCORD_API_VERSION, GATEWAY_SENDS_MAX, GATEWAY_SENDS_WINDOW_MS } from 'discord-limits';
 import type { Logger } from 'pino';
 import { INVALID_SESSION, INVALID_SESSION_RESUMABLE, RECONNECT_REQUESTED } from '../gateway-close-codes.ts';
-import type { IdentifyGate } from './identify-gate.ts';
+import type { IdentifyWaiter } from './identify-gate.ts';
 import type { GatewaySession, SessionStore } from './session-store.ts';
 
 export type ShardListener = {
   onOpen(shardId: number): void;
   onReady(shardId: number, data: GatewayReadyDispatchData): void;
   onResumed(shardId: number): void;
-  onDispatch(shardId: number, payload: GatewayDispatchPayload): void;
+  /**
+   * A dispatch, with the id of the session it belongs to. A returned promise says when it has been handled:
+   * until then its sequence is not stored as handled, so that an instance resuming the session is replayed it.
+   */
+  onDispatch(shardId: number, payload: GatewayDispatchPayload, sessionId: string | undefined): unknown;
   onClose(shardId: number, code: number, reason: string): void;
   onHeartbeatAck(shardId: number, latencyMs: number): void;
   /** A heartbeat was due while the previous one was still unacknowledged. */
@@ -30,7 +34,7 @@ export type GatewayShardOptions = {
   intents: number;
   gatewayUrl: string;
   sessions: SessionStore;
-  identifyGate: IdentifyGate;
+  identifyGate: IdentifyWaiter;
   listener: ShardListener;
   logger: Logger;
 };
@@ -49,6 +53,11 @@ export class GatewayShard {
   #awaitingAck = false;
   #sendTimes: number[] = [];
   #identifying: AbortController | undefined;
+  /** Sequences whose dispatch is still being handled, for the current session only (`#generation`). */
+  readonly #inFlight = new Set<number>();
+  #generation = 0;
+  /** Handed over: the session now belongs to another instance, so this shard no longer writes it. */
+  #retired = false;
   latencyMs: number | null = null;
   lastAckAt: number | null = null;
   guilds = new Set<string>();
@@ -78,6 +87,15 @@ export class GatewayShard {
       void this.#persistSession();
       this.#options.listener.onClose(this.id, event.code, event.reason);
     };
+  }
+
+  /**
+   * Stops writing the session, after storing it as handled so far when `store`: called once the connection
+   * is closed for a hand-over, so that a late write from here can never overwrite what the new owner stores.
+   */
+  async retire(options: { store: boolean }): Promise<void> {
+    if (options.store) await this.#persistSession();
+    this.#retired = true;
   }
 
   /** Closes the connection. A code other than 1000/1001 keeps the session resumable on Discord's side. */
@@ -144,6 +162,8 @@ export class GatewayShard {
     if (this.#session) this.#session.sequence = payload.s;
     if (payload.t === 'READY') {
       this.#session = { sessionId: payload.d.session_id, resumeUrl: payload.d.resume_gateway_url, sequence: payload.s };
+      this.#generation++;
+      this.#inFlight.clear();
       this.guilds = new Set(payload.d.guilds.map((g) => g.id));
       void this.#persistSession();
       this.#options.listener.onReady(this.id, payload.d);
@@ -154,7 +174,29 @@ export class GatewayShard {
     } else if (payload.t === 'GUILD_DELETE' && !payload.d.unavailable) {
       this.guilds.delete(payload.d.id);
     }
-    this.#options.listener.onDispatch(this.id, payload);
+    const handled = this.#options.listener.onDispatch(this.id, payload, this.#session?.sessionId);
+    if (!(handled instanceof Promise)) return this.#advance();
+    const generation = this.#generation;
+    this.#inFlight.add(payload.s);
+    const settle = () => {
+      if (generation !== this.#generation) return;
+      this.#inFlight.delete(payload.s);
+      this.#advance();
+    };
+    handled.then(settle, settle);
+  }
+
+  /** The last sequence up to which every dispatch of the current session has been handled. */
+  #handledThrough(): number | null {
+    let lowest = Infinity;
+    for (const sequence of this.#inFlight) lowest = Math.min(lowest, sequence);
+    return lowest === Infinity ? this.#sequence : lowest - 1;
+  }
+
+  #advance(): void {
+    const sequence = this.#handledThrough();
+    if (!this.#session || sequence === null || this.#retired) return;
+    this.#options.sessions.advance(this.id, { ...this.#session, sequence });
   }
 
   async #authenticate(): Promise<void> {
@@ -228,8 +270,10 @@ export class GatewayShard {
   }
 
   async #persistSession(): Promise<void> {
+    if (this.#retired) return;
     try {
-      await this.#options.sessions.set(this.id, this.#session ? { ...this.#session, sequence: this.#sequence ?? this.#session.sequence } : null);
+      const sequence = this.#handledThrough();
+      await this.#options.sessions.set(this.id, this.#session ? { ...this.#session, sequence: sequence ?? this.#session.sequence } : null);
     } catch (error) {
       this.#options.logger.warn({ shard: this.id, err: error }, 'could not store the gateway session; a restart will identify again');
     }

@@ -1,10 +1,17 @@
 /**
  * Discord lets `max_concurrency` shards identify per 5 seconds, one per bucket (`shard_id % max_concurrency`).
- * The gate makes each identify wait for its bucket's turn.
+ * The gate makes each identify wait for its bucket's turn. This one counts within the process; with several
+ * instances redis-identify-gate.ts counts across all of them.
  */
 import { GATEWAY_IDENTIFY_WINDOW_MS } from 'discord-limits';
 
-export class IdentifyGate {
+/** What a shard waits on before it sends IDENTIFY. */
+export interface IdentifyWaiter {
+  /** Resolves when this shard may identify; rejects with the signal's reason when aborted. */
+  wait(shardId: number, signal?: AbortSignal): Promise<void>;
+}
+
+export class IdentifyGate implements IdentifyWaiter {
   readonly #maxConcurrency: number;
   readonly #nextAllowedAt = new Map<number, number>();
   readonly #windowMs: number;
