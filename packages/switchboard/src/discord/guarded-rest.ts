@@ -4,9 +4,15 @@
  * non-essential while the invalid-request breaker is open). A refused call throws `RestCallRefused`
  * without touching the network; callers tell it apart from Discord's own errors by its class.
  * `GuardedRest` is the one REST client of the hub, so every module and the broker go through the check.
+ *
+ * When several instances share the bot token, `sharedLimits` is attached too: each call is then taken from
+ * the bucket every instance shares before it joins this client's queue, each attempt waits for the
+ * token's shared global budget just before it goes on the wire, and each answer's rate-limit headers are
+ * shared (see shared-rest-limits.ts and docs/rest-limits.md).
  */
-import { REST, type InternalRequest, type RESTOptions, type ResponseLike } from '@discordjs/rest';
+import { DefaultRestOptions, REST, type InternalRequest, type RESTOptions, type ResponseLike } from '@discordjs/rest';
 import type { RestGuardrails, RestPriority } from './rest-guardrails.ts';
+import type { SharedRestLimits } from './shared-rest-limits.ts';
 
 export type RestRefusalReason = 'breaker-open' | 'dead-token';
 
@@ -46,14 +52,36 @@ export function priorityOf(path: string): RestPriority {
   return path.startsWith('/interactions/') || path.startsWith('/webhooks/') ? 'essential' : 'normal';
 }
 
+/** Whether the request carries the bot's token (`Authorization`), whatever the shape its headers come in. */
+function isAuthorized(headers: unknown): boolean {
+  if (!headers) return false;
+  if (headers instanceof Headers) return headers.has('authorization');
+  if (Array.isArray(headers)) return headers.some((pair) => Array.isArray(pair) && String(pair[0]).toLowerCase() === 'authorization');
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+}
+
 export class GuardedRest extends REST {
   /** Attached after construction, because the guardrails listen to this client's responses. */
   guardrails: RestGuardrails | undefined;
+  /** Attached when several instances share the token (Redis configured); without it the limits are this client's alone. */
+  sharedLimits: SharedRestLimits | undefined;
 
   constructor(options: Partial<RESTOptions> = {}) {
     const self: { rest?: GuardedRest } = {};
+    const send = options.makeRequest ?? DefaultRestOptions.makeRequest;
     super({
       ...options,
+      // The last step before the wire, taken once per attempt (retries included): where the global budget is spent.
+      makeRequest: async (url, init) => {
+        const rest = self.rest;
+        const shared = rest?.sharedLimits;
+        if (!rest || !shared) return send(url, init);
+        const path = rest.pathOf(url);
+        await shared.waitForGlobal(path, isAuthorized(init.headers), (init.signal ?? undefined) as AbortSignal | undefined);
+        const response = await send(url, init);
+        shared.recordAnswer(init.method ?? 'GET', path, response.status, response.headers);
+        return response;
+      },
       // A 429 is retried inside the REST client, past queueRequest: without this, a call already under way
       // would keep retrying into the ban after the breaker opened. Now a non-essential one stops there.
       rejectOnRateLimit: (data) => {
@@ -71,6 +99,19 @@ export class GuardedRest extends REST {
       const refusal = refusalFor(this.guardrails, priorityOf(request.fullRoute), request.fullRoute);
       if (refusal) throw refusal;
     }
-    return super.queueRequest(request);
+    if (!this.sharedLimits) return super.queueRequest(request);
+    // Waiting here, before the client's own queue, keeps the wait out of the request's timeout, as the client's own waits are.
+    const reservation = await this.sharedLimits.reserveRoute(request.method, request.fullRoute, request.signal ?? undefined);
+    try {
+      return await super.queueRequest(request);
+    } finally {
+      reservation.release();
+    }
+  }
+
+  /** The API path of a URL this client built (`/channels/1/messages?…`), as the rate-limit keys read it. */
+  private pathOf(url: string): string {
+    const base = `${this.options.api}/v${this.options.version}`;
+    return url.startsWith(base) ? url.slice(base.length) : new URL(url).pathname;
   }
 }

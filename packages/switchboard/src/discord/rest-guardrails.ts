@@ -10,6 +10,10 @@
  * use `RateLimited` (that also fires when @discordjs/rest merely waits for a bucket it knows is empty, so
  * it is not a count of 429s) nor `InvalidRequestWarning` (that counter is shared by every REST instance in
  * the process and counts shared-scope 429s, which Discord does not).
+ *
+ * With several instances behind one address the ban counts them all, so `sharedInvalidRequests` (the
+ * count in Redis, see shared-invalid-requests.ts) makes the breaker go by every instance's invalid
+ * requests, not only its own; while that count is unknown (Redis failed) it goes by its own.
  */
 import { RESTEvents, type APIRequest, type REST, type ResponseLike } from '@discordjs/rest';
 import { INTERACTION_TOKEN_LIFETIME_MS, INVALID_REQUESTS_MAX, INVALID_REQUESTS_WINDOW_MS } from 'discord-limits';
@@ -18,6 +22,14 @@ import { SlidingWindowCount } from '../util/sliding-window-count.ts';
 
 /** Essential calls still go out while the breaker is open; the caller decides which calls are essential. */
 export type RestPriority = 'essential' | 'normal';
+
+/** The invalid-request count of every instance together; `total()` is `undefined` while it is not known. */
+export type SharedInvalidRequests = {
+  add(): void;
+  total(): number | undefined;
+  /** Calls `listener` whenever the total may have changed; returns the way to stop. */
+  onChange(listener: () => void): () => void;
+};
 
 export type BreakerChange = { invalidRequests: number; threshold: number; closeBelow: number; windowMs: number };
 
@@ -30,6 +42,8 @@ export type RestGuardrailsOptions = {
   /** Tokens remembered as dead at most; the oldest are forgotten first (default 10,000). */
   deadTokensMax?: number;
   now?: () => number;
+  /** The count of every instance sharing the token; without it the breaker counts this process's requests only. */
+  sharedInvalidRequests?: SharedInvalidRequests;
   /** Called once each time the breaker trips. It runs inside the REST client's response handling, so it must be quick. */
   onTrip?: (change: BreakerChange) => void;
   /** Called once each time the breaker closes again. */
@@ -77,7 +91,8 @@ export function interactionTokenOf(path: string): string | undefined {
   return undefined;
 }
 
-function stripPath(path: string): string {
+/** The path without its query and without an `/api/v10` prefix, as the route functions above read it. */
+export function stripPath(path: string): string {
   const query = path.indexOf('?');
   return (query === -1 ? path : path.slice(0, query)).replace(API_PREFIX_PATTERN, '');
 }
@@ -106,6 +121,8 @@ export class RestGuardrails {
   /** Token → when it expires anyway. Insertion order is expiry order, so the oldest entries come first. */
   private readonly deadTokens = new Map<string, number>();
   private readonly stopScrapeRefresh: (() => void) | undefined;
+  private readonly shared: SharedInvalidRequests | undefined;
+  private readonly stopSharedRefresh: (() => void) | undefined;
   private open = false;
 
   private readonly listener = (request: APIRequest, response: ResponseLike): void => {
@@ -124,7 +141,10 @@ export class RestGuardrails {
     this.onTrip = options.onTrip;
     this.onClose = options.onClose;
     this.deadTokensMax = options.deadTokensMax ?? DEFAULT_DEAD_TOKENS_MAX;
+    this.shared = options.sharedInvalidRequests;
     rest.on(RESTEvents.Response, this.listener);
+    // Other instances' invalid requests can trip (or close) the breaker while this one sends nothing.
+    this.stopSharedRefresh = this.shared?.onChange(() => this.refresh());
     this.stopScrapeRefresh = this.metrics?.beforeScrape(() => this.refresh());
     this.metrics?.setInvalidRequestBreakerOpen(false);
     this.metrics?.setDiscordInvalidRequests(0);
@@ -134,11 +154,17 @@ export class RestGuardrails {
   detach(): void {
     this.rest.off(RESTEvents.Response, this.listener);
     this.stopScrapeRefresh?.();
+    this.stopSharedRefresh?.();
   }
 
-  /** Invalid requests Discord has counted against this IP in the last 10 minutes, as far as this process saw. */
+  /**
+   * Invalid requests Discord has counted against this IP in the last 10 minutes: every instance's when the
+   * shared count is known, otherwise as far as this process saw.
+   */
   invalidRequestCount(): number {
-    return this.invalid.total(this.now());
+    const own = this.invalid.total(this.now());
+    const everyInstance = this.shared?.total();
+    return everyInstance === undefined ? own : Math.max(own, everyInstance);
   }
 
   isBreakerOpen(): boolean {
@@ -168,7 +194,10 @@ export class RestGuardrails {
     this.metrics?.recordDiscordRestRequest(route, method, status);
     if (status === 429) this.metrics?.recordDiscordRateLimited(route, scope ?? 'user', global);
     // Discord leaves shared-scope 429s out of the count: the limit belongs to the resource, not to us.
-    if (status === 401 || status === 403 || (status === 429 && scope !== 'shared')) this.invalid.add(this.now());
+    if (status === 401 || status === 403 || (status === 429 && scope !== 'shared')) {
+      this.invalid.add(this.now());
+      this.shared?.add();
+    }
     if (status === 404 && provesTokenDead(method, route)) this.rememberDeadToken(path);
     this.refresh();
   }
@@ -188,7 +217,7 @@ export class RestGuardrails {
 
   /** Re-reads the window, opens or closes the breaker, and updates the gauges. */
   private refresh(): void {
-    const invalidRequests = this.invalid.total(this.now());
+    const invalidRequests = this.invalidRequestCount();
     const change: BreakerChange = { invalidRequests, threshold: this.threshold, closeBelow: this.closeBelow, windowMs: INVALID_REQUESTS_WINDOW_MS };
     if (!this.open && invalidRequests >= this.threshold) {
       this.open = true;

@@ -273,3 +273,74 @@ describe('RestGuardrails against the simulator', () => {
     assert.equal(guardrails.invalidRequestCount(), 0);
   });
 });
+
+describe('RestGuardrails with the count of every instance', () => {
+  /** The shared count as the guardrails see it: a total that another instance's requests move. */
+  function sharedCount() {
+    let total: number | undefined = 0;
+    let added = 0;
+    const listeners = new Set<() => void>();
+    return {
+      shared: {
+        add: () => void added++,
+        total: () => total,
+        onChange: (listener: () => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+      /** Another instance's sync brought a new total (undefined: Redis failed). */
+      set(value: number | undefined) {
+        total = value;
+        for (const listener of listeners) listener();
+      },
+      listenerCount: () => listeners.size,
+      added: () => added,
+    };
+  }
+
+  it("trips on the other instances' invalid requests without a call of its own, and closes with them", () => {
+    const count = sharedCount();
+    const trips: BreakerChange[] = [];
+    const closes: BreakerChange[] = [];
+    const guardrails = new RestGuardrails(new REST(), {
+      threshold: 20,
+      closeBelow: 10,
+      sharedInvalidRequests: count.shared,
+      onTrip: (change) => trips.push(change),
+      onClose: (change) => closes.push(change),
+    });
+    count.set(19);
+    assert.equal(trips.length, 0);
+    count.set(20);
+    assert.equal(trips.length, 1);
+    assert.equal(trips[0]?.invalidRequests, 20);
+    assert.equal(guardrails.allows('normal'), false);
+    count.set(9);
+    assert.equal(closes.length, 1);
+    assert.equal(guardrails.allows('normal'), true);
+    guardrails.detach();
+    assert.equal(count.listenerCount(), 0, 'detaching stops listening to the shared count');
+  });
+
+  it('goes by its own count while the shared one is unknown or behind', async () => {
+    const sim = await startSimulator({ port: 0 });
+    try {
+      const channelId = seedDemoGuild(sim).channels.general ?? assert.fail('the demo guild has #general');
+      const count = sharedCount();
+      const rest = new REST({ version: '10', api: sim.apiBase, retries: 0 }).setToken(sim.botToken);
+      const guardrails = new RestGuardrails(rest, { sharedInvalidRequests: count.shared });
+      await control(sim, 'POST', '/faults', { kind: 'http', method: 'GET', route: '/channels/:id', status: 403, times: 3 });
+      count.set(undefined);
+      for (let i = 0; i < 3; i++) assert.equal(await failingStatus(() => rest.get(Routes.channel(channelId))), 403);
+      assert.equal(guardrails.invalidRequestCount(), 3, 'Redis failed: its own three');
+      assert.equal(count.added(), 3, 'each of them was added to the shared count');
+      count.set(100);
+      assert.equal(guardrails.invalidRequestCount(), 100, 'every instance');
+      count.set(1);
+      assert.equal(guardrails.invalidRequestCount(), 3, 'never less than what it saw itself');
+    } finally {
+      await sim.close();
+    }
+  });
+});
