@@ -4,6 +4,8 @@
  * the browser binding and the provider and records a mismatch in `failure`, so a session presented from
  * the wrong browser or for the wrong provider is burned by that one attempt. A callback that loses (or
  * comes late) is classified by `recordRefusal`, which counts the refusal on the row in the same statement.
+ * Refusals an instance decided without asking the database (callbacks that joined one already in flight)
+ * are added in bulk by `addRefusals`: one statement for any number of them.
  */
 import { sql, type Kysely } from 'kysely';
 import type { OAuthPlatform, OAuthSessionFailure, OAuthSessionsTable, Tables } from './schema.ts';
@@ -147,6 +149,24 @@ export class OAuthSessionRepository {
     if (!row) return undefined;
     const session = toRecord(row);
     return { kind: session.usedAt !== null ? 'replayed' : 'expired', session };
+  }
+
+  /**
+   * Adds refusals decided elsewhere (by the instance that saw them) to the session named by this state
+   * hash, in one statement. Nothing happens when no such session is kept.
+   */
+  async addRefusals(stateHash: string, counts: { replayed: number; expired: number }): Promise<void> {
+    if (!Number.isSafeInteger(counts.replayed) || counts.replayed < 0) throw new RangeError(`replayed must be a whole number ≥ 0, got ${counts.replayed}`);
+    if (!Number.isSafeInteger(counts.expired) || counts.expired < 0) throw new RangeError(`expired must be a whole number ≥ 0, got ${counts.expired}`);
+    if (counts.replayed === 0 && counts.expired === 0) return;
+    await this.#db
+      .updateTable('oauth_sessions')
+      .set({
+        refused_replays: sql`refused_replays + ${counts.replayed}`,
+        refused_expired: sql`refused_expired + ${counts.expired}`,
+      })
+      .where('state_hash', '=', stateHash)
+      .execute();
   }
 
   /** Counts over the sessions still kept (the cleanup job removes finished ones after a day). */

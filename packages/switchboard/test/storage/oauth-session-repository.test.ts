@@ -74,6 +74,22 @@ describeEachDatabase('OAuth session repository', ({ it, open }) => {
     assert.deepEqual(await repository.counts(2_000), { active: 0, used: 1, burned: 0, expired: 1, replaysRefused: 2, expiredRefused: 1 });
   });
 
+  it('adds refusals counted elsewhere in one statement, to the named row only', async () => {
+    const database = await open();
+    const repository = new OAuthSessionRepository(database.db);
+    await repository.insert(session());
+    await repository.insert(session({ id: 's2', stateHash: 'state-2' }));
+    await repository.recordRefusal('state-1');
+    await repository.addRefusals('state-1', { replayed: 0, expired: 1 });
+    await repository.addRefusals('state-1', { replayed: 499, expired: 0 });
+    await repository.addRefusals('nope', { replayed: 3, expired: 3 });
+    const one = await repository.findByStateHash('state-1');
+    const two = await repository.findByStateHash('state-2');
+    assert.deepEqual([one?.refusedReplays, one?.refusedExpired, two?.refusedReplays, two?.refusedExpired], [499, 2, 0, 0]);
+    await assert.rejects(repository.addRefusals('state-1', { replayed: -1, expired: 0 }), /replayed must be a whole number/);
+    await assert.rejects(repository.addRefusals('state-1', { replayed: 0, expired: 0.5 }), /expired must be a whole number/);
+  });
+
   it('counts an empty table as zeros', async () => {
     const database = await open();
     assert.deepEqual(await new OAuthSessionRepository(database.db).counts(5), { active: 0, used: 0, burned: 0, expired: 0, replaysRefused: 0, expiredRefused: 0 });

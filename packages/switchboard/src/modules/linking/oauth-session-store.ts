@@ -9,6 +9,14 @@
  * from an unknown one and counted on the session's row (`refused_replays`, `refused_expired`); those counts
  * last as long as the row, which the cleanup job removes a day after it is finished.
  *
+ * Within one instance consumption is single-flight per state: the first callback for a state asks the
+ * database; callbacks for the same state that arrive while it is in flight, or after it claimed the
+ * session, are refused as replays without a database round trip, and their refusals are counted in memory
+ * and written in one statement per state (`OAuthRefusalTally`). The conditional update stays the guarantee
+ * across instances. A burst of 500 callbacks on one state thus costs two statements instead of 1,000, and
+ * no callback waits behind the others' statements. A consumption that claimed nothing is not remembered:
+ * the next callback for that state asks the database again.
+ *
  * Nothing is logged here: the caller logs the returned `reason`.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,11 +24,14 @@ import type { Job } from '../../jobs/job.ts';
 import type { SecretBox, SecretPlace } from '../../security/secret-box.ts';
 import type { OAuthSessionRepository } from '../../storage/oauth-session-repository.ts';
 import type { OAuthPlatform } from '../../storage/schema.ts';
+import { OAuthRefusalTally } from './oauth-refusal-tally.ts';
 import { hashToken, isOAuthPlatform, randomToken } from './oauth-state.ts';
 
 export const DEFAULT_OAUTH_SESSION_TTL_MS = 10 * 60_000;
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
+/** States this instance remembers as consumed (or being consumed); the oldest are forgotten first. */
+const REMEMBERED_STATES = 10_000;
 
 export type BeginOAuthInput = {
   discordUserId: string;
@@ -86,6 +97,12 @@ function refuse(code: OAuthRefusalCode): ConsumeOAuthResult {
   return { ok: false, code, reason: OAUTH_REFUSAL_REASONS[code] };
 }
 
+/** How one state's consumption in this instance ended: the session claimed, or why nothing was. */
+type FlightOutcome = { claimed: true } | { claimed: false; code: 'unknown' | 'replayed' | 'expired' };
+
+/** A consumption in flight, or done and claimed (then `expiresAt` is the session's expiry). */
+type Flight = { outcome: Promise<FlightOutcome>; expiresAt: number | undefined };
+
 function verifierPlace(sessionId: string): SecretPlace {
   return { table: 'oauth_sessions', column: 'code_verifier', rowId: sessionId };
 }
@@ -93,10 +110,14 @@ function verifierPlace(sessionId: string): SecretPlace {
 export class OAuthSessionStore {
   readonly #repository: OAuthSessionRepository;
   readonly #secrets: SecretBox;
+  /** By state hash, in the order they began. */
+  readonly #flights = new Map<string, Flight>();
+  readonly #refusals: OAuthRefusalTally;
 
   constructor(repository: OAuthSessionRepository, secrets: SecretBox) {
     this.#repository = repository;
     this.#secrets = secrets;
+    this.#refusals = new OAuthRefusalTally((stateHash, counts) => repository.addRefusals(stateHash, counts));
   }
 
   async begin(input: BeginOAuthInput): Promise<BegunOAuthSession> {
@@ -125,23 +146,85 @@ export class OAuthSessionStore {
   async consume(input: ConsumeOAuthInput): Promise<ConsumeOAuthResult> {
     if (typeof input.state !== 'string' || input.state === '') return refuse('unknown');
     const stateHash = hashToken(input.state);
-    const claimed = await this.#repository.consume({
-      stateHash,
-      browserBindingHash: hashToken(typeof input.browserBinding === 'string' ? input.browserBinding : ''),
-      platform: input.platform,
-      ip: input.ip,
-      now: input.now,
-    });
-    if (claimed) {
-      if (claimed.failure !== null) return refuse(claimed.failure);
-      const codeVerifier = claimed.sealedCodeVerifier === null ? null : this.#secrets.decrypt(claimed.sealedCodeVerifier, verifierPlace(claimed.id));
-      return { ok: true, session: { sessionId: claimed.id, discordUserId: claimed.discordUserId, platform: claimed.platform, codeVerifier } };
+    const known = this.#flights.get(stateHash);
+    if (known) return this.#join(stateHash, known);
+    this.#forgetExpired(input.now);
+
+    let settle!: (outcome: FlightOutcome) => void;
+    let fail!: (error: unknown) => void;
+    const flight: Flight = {
+      outcome: new Promise<FlightOutcome>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      }),
+      expiresAt: undefined,
+    };
+    // Nobody may have joined: the leader reports its own error.
+    flight.outcome.catch(() => undefined);
+    this.#remember(stateHash, flight);
+    try {
+      const claimed = await this.#repository.consume({
+        stateHash,
+        browserBindingHash: hashToken(typeof input.browserBinding === 'string' ? input.browserBinding : ''),
+        platform: input.platform,
+        ip: input.ip,
+        now: input.now,
+      });
+      if (claimed) {
+        flight.expiresAt = claimed.expiresAt;
+        settle({ claimed: true });
+        if (claimed.failure !== null) return refuse(claimed.failure);
+        const codeVerifier = claimed.sealedCodeVerifier === null ? null : this.#secrets.decrypt(claimed.sealedCodeVerifier, verifierPlace(claimed.id));
+        return { ok: true, session: { sessionId: claimed.id, discordUserId: claimed.discordUserId, platform: claimed.platform, codeVerifier } };
+      }
+      const refusal = await this.#repository.recordRefusal(stateHash);
+      const code = refusal ? refusal.kind : 'unknown';
+      this.#forget(stateHash, flight);
+      settle({ claimed: false, code });
+      return refuse(code);
+    } catch (error) {
+      this.#forget(stateHash, flight);
+      fail(error);
+      throw error;
     }
-    const refusal = await this.#repository.recordRefusal(stateHash);
-    return refuse(refusal ? refusal.kind : 'unknown');
+  }
+
+  /** Writes the refusals counted in memory; `stats` and shutdown call it. */
+  flushRefusals(): Promise<void> {
+    return this.#refusals.flush();
+  }
+
+  /** A callback for a state this instance is consuming or has consumed: it shares that outcome, as a refusal. */
+  async #join(stateHash: string, flight: Flight): Promise<ConsumeOAuthResult> {
+    const outcome = await flight.outcome;
+    const code = outcome.claimed ? 'replayed' : outcome.code;
+    if (code !== 'unknown') this.#refusals.add(stateHash, code);
+    return refuse(code);
+  }
+
+  #remember(stateHash: string, flight: Flight): void {
+    this.#flights.set(stateHash, flight);
+    // Forgetting is always safe: the database refuses what this instance no longer remembers.
+    for (const oldest of this.#flights.keys()) {
+      if (this.#flights.size <= REMEMBERED_STATES) break;
+      this.#flights.delete(oldest);
+    }
+  }
+
+  #forget(stateHash: string, flight: Flight): void {
+    if (this.#flights.get(stateHash) === flight) this.#flights.delete(stateHash);
+  }
+
+  /** Drops consumed states whose session has expired, oldest first, up to the first one still live or in flight. */
+  #forgetExpired(now: number): void {
+    for (const [stateHash, flight] of this.#flights) {
+      if (flight.expiresAt === undefined || flight.expiresAt > now) break;
+      this.#flights.delete(stateHash);
+    }
   }
 
   async stats(now: number): Promise<OAuthSessionStats> {
+    await this.#refusals.flush();
     const counts = await this.#repository.counts(now);
     const finished = counts.used + counts.burned + counts.expired;
     return { ...counts, successRate: finished === 0 ? null : counts.used / finished };

@@ -1,5 +1,5 @@
 /** The random values of an OAuth flow and their hashes. Pure apart from the randomness. */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { OAuthPlatform } from '../../storage/schema.ts';
 
 export const OAUTH_PLATFORMS: readonly OAuthPlatform[] = ['twitch', 'youtube', 'kick', 'discord'];
@@ -9,14 +9,18 @@ export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** SHA-256, hex: what is stored in place of a state or a browser binding. */
+/**
+ * SHA-256, hex: what is stored in place of a state or a browser binding. Every OAuth callback hashes its
+ * state, so this uses the one-shot `hash`, about three times cheaper than a `createHash` object.
+ */
 export function hashToken(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** The PKCE `S256` code challenge of a verifier (RFC 7636 §4.2). */
 export function pkceChallenge(codeVerifier: string): string {
-  return createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
+  // A verifier is ASCII (RFC 7636 §4.1), so hashing its UTF-8 bytes hashes its ASCII bytes.
+  return hash('sha256', codeVerifier, 'base64url');
 }
 
 export function isOAuthPlatform(value: unknown): value is OAuthPlatform {

@@ -3,9 +3,15 @@
  * meeting, the guild and the member, valid a few minutes. `GET /meetings/join/:token` checks it and only
  * then mints the member's KS, so a link pasted elsewhere or found later opens nothing. The key is derived
  * from the active encryption key, so it is never configured twice.
+ *
+ * jose is imported on the first token signed or checked, not when the hub starts: most hubs never make a
+ * meeting link, and loading it costs about 1 MB of memory (docs/performance.md, memory).
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import type * as Jose from 'jose';
+
+let jose: Promise<typeof Jose> | undefined;
+const loadJose = () => (jose ??= import('jose'));
 
 export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
 const ISSUER = 'switchboard';
@@ -22,6 +28,7 @@ export function joinTokenKey(encryptionKey: Buffer): Uint8Array {
 }
 
 export async function signJoinToken(key: Uint8Array, claims: JoinClaims, now: number, ttlSeconds = JOIN_TOKEN_TTL_SECONDS): Promise<string> {
+  const { SignJWT } = await loadJose();
   const issuedAt = Math.floor(now / 1000);
   return new SignJWT({ mid: claims.meetingId, gid: claims.guildId, rol: claims.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -35,6 +42,7 @@ export async function signJoinToken(key: Uint8Array, claims: JoinClaims, now: nu
 }
 
 export async function verifyJoinToken(key: Uint8Array, token: string, now: number): Promise<JoinTokenCheck> {
+  const { errors, jwtVerify } = await loadJose();
   try {
     const { payload } = await jwtVerify(token, key, {
       algorithms: ['HS256'],

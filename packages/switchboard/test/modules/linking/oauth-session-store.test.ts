@@ -12,6 +12,30 @@ const DAY = 24 * 60 * MINUTE;
 const T0 = 1_700_000_000_000;
 const secrets = new SecretBox([generateEncryptionKey('k1')]);
 
+/** The real repository, counting the statements the store asks of it. */
+class CountingRepository extends OAuthSessionRepository {
+  readonly calls = { consume: 0, recordRefusal: 0, addRefusals: [] as number[] };
+  failNextConsume: Error | undefined;
+
+  override async consume(input: Parameters<OAuthSessionRepository['consume']>[0]) {
+    this.calls.consume++;
+    const failure = this.failNextConsume;
+    this.failNextConsume = undefined;
+    if (failure) throw failure;
+    return super.consume(input);
+  }
+
+  override async recordRefusal(stateHash: string) {
+    this.calls.recordRefusal++;
+    return super.recordRefusal(stateHash);
+  }
+
+  override async addRefusals(stateHash: string, counts: { replayed: number; expired: number }) {
+    this.calls.addRefusals.push(counts.replayed + counts.expired);
+    return super.addRefusals(stateHash, counts);
+  }
+}
+
 function storeOn(db: Kysely<Tables>): OAuthSessionStore {
   return new OAuthSessionStore(new OAuthSessionRepository(db), secrets);
 }
@@ -120,9 +144,61 @@ describeEachDatabase('OAuth session store', ({ it, open, openAgain, dialect }) =
     assert.equal(ok.length, 1);
     assert.equal(ok[0]!.ok && ok[0]!.session.codeVerifier, begun.codeVerifier);
     assert.ok(results.every((r) => r.ok || r.code === 'replayed'));
+    // Each instance writes the refusals it counted in memory; the statistics of one see both once written.
+    await Promise.all(stores.map((store) => store.flushRefusals()));
     const stats = await stores[0]!.stats(T0 + 1_000);
     assert.equal(stats.used, 1);
     assert.equal(stats.replaysRefused, 199);
+  });
+
+  it('within one instance, concurrent callbacks on one state share one claim and one refusal write', async () => {
+    const database = await open();
+    const repository = new CountingRepository(database.db);
+    const store = new OAuthSessionStore(repository, secrets);
+    const begun = await store.begin({ ...who, platform: 'twitch', pkce: false, now: T0 });
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        store.consume({ state: begun.state, browserBinding: i === 0 ? begun.browserBinding : 'another-browser', platform: 'twitch', ip: `10.0.1.${i % 250}`, now: T0 + 1 }),
+      ),
+    );
+    assert.equal(results[0]!.ok, true, 'the first callback leads and claims the session');
+    assert.ok(results.slice(1).every((r) => !r.ok && r.code === 'replayed'), 'the others are refused as replays, whatever their binding');
+    await store.flushRefusals();
+    assert.deepEqual(repository.calls, { consume: 1, recordRefusal: 0, addRefusals: [499] });
+    // A later replay is refused from memory too, and counted.
+    assert.deepEqual(await store.consume({ state: begun.state, browserBinding: begun.browserBinding, platform: 'twitch', ip: 'x', now: T0 + 2 }), { ok: false, code: 'replayed', reason: 'OAuth session already used' });
+    const stats = await store.stats(T0 + 3);
+    assert.equal(repository.calls.consume, 1);
+    assert.deepEqual([stats.used, stats.replaysRefused], [1, 500]);
+  });
+
+  it('joined callbacks share the first one\'s refusal, and a state that claimed nothing is asked again', async () => {
+    const database = await open();
+    const repository = new CountingRepository(database.db);
+    const store = new OAuthSessionStore(repository, secrets);
+    const begun = await store.begin({ ...who, platform: 'twitch', pkce: false, now: T0 });
+    const late = { state: begun.state, browserBinding: begun.browserBinding, platform: 'twitch' as const, ip: 'x', now: T0 + 11 * MINUTE };
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.consume(late)));
+    assert.ok(results.every((r) => !r.ok && r.code === 'expired'));
+    assert.equal((await store.consume(late)).ok, false);
+    const unknown = await Promise.all(Array.from({ length: 3 }, () => store.consume({ ...late, state: 'never-issued' })));
+    assert.ok(unknown.every((r) => !r.ok && r.code === 'unknown'));
+    const stats = await store.stats(late.now);
+    assert.equal(stats.expiredRefused, 11);
+    assert.deepEqual([repository.calls.consume, repository.calls.recordRefusal], [3, 3]);
+  });
+
+  it('when the claim fails, the callbacks that joined it fail too and the next callback asks again', async () => {
+    const database = await open();
+    const repository = new CountingRepository(database.db);
+    const store = new OAuthSessionStore(repository, secrets);
+    const begun = await store.begin({ ...who, platform: 'twitch', pkce: false, now: T0 });
+    const callback = { state: begun.state, browserBinding: begun.browserBinding, platform: 'twitch' as const, ip: 'x', now: T0 + 1 };
+    repository.failNextConsume = new Error('database unavailable');
+    const settled = await Promise.allSettled(Array.from({ length: 5 }, () => store.consume(callback)));
+    assert.ok(settled.every((s) => s.status === 'rejected' && (s.reason as Error).message === 'database unavailable'));
+    assert.equal((await store.consume(callback)).ok, true);
+    assert.equal(repository.calls.consume, 2);
   });
 
   it('reports active, used and expired sessions and the success rate', async () => {
