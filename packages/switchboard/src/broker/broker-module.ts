@@ -2,7 +2,9 @@
  * The broker as a module of the hub: it hands an app the clicks and modal submissions on its messages
  * (forwarded at once with a ~2 s budget; answered with the app's own response when it gives one in time,
  * deferred otherwise so that the app follows up), the reactions on its messages, and the messages of the
- * channels it subscribed to. Everything handed over is written to the outbox first. Messages for the
+ * channels it subscribed to. Everything handed over is written to the outbox first — gateway events that
+ * arrive within a few milliseconds of each other in one transaction, each dispatch settling only once its
+ * rows are committed — and the delivery worker is woken to send them. Messages for the
  * assistant go through the assistant relay, and `/clear` starts a new conversation with it.
  */
 import {
@@ -24,13 +26,16 @@ import type { HubModule } from '../modules/hub-module.ts';
 import type { AppRepository } from '../storage/app-repository.ts';
 import type { Tables } from '../storage/schema.ts';
 import { retryWhileUnavailable } from '../storage/retry-while-unavailable.ts';
-import { enqueueEvent } from '../storage/webhook-repository.ts';
+import { enqueueEvents, type EnqueueEventInput } from '../storage/webhook-repository.ts';
+import { MicroBatcher } from '../util/micro-batcher.ts';
 import { namespaceComponents, stripComponents } from './app-components.ts';
 import type { AppDirectory } from './app-directory.ts';
 import type { AppMessenger } from './app-messenger.ts';
 import type { AssistantRelay } from './assistant-relay.ts';
 import type { DirectDelivery } from './direct-delivery.ts';
 import { newEventId, type WebhookEventType } from './webhook-event.ts';
+import { gatewayEventId } from './gateway-event-id.ts';
+import type { DispatchOrigin } from '../events/dispatch-origin.ts';
 
 export const BROKER_MODULE_NAME = 'apps';
 
@@ -54,7 +59,23 @@ export type BrokerModuleOptions = {
   logger: Logger;
   botUserId: () => string | undefined;
   budgetMs?: number;
+  /** Told after events were committed to the outbox: the delivery worker sends them at once instead of at its next poll. */
+  onEnqueued?: () => void;
+  /** At most this many gateway events per outbox transaction (default `ENQUEUE_BATCH_SIZE`). */
+  enqueueBatchSize?: number;
+  /** How long the first event of a batch waits for others (default `ENQUEUE_WAIT_MS`). */
+  enqueueWaitMs?: number;
 };
+
+/** Gateway events written to the outbox in one transaction, at most. */
+export const ENQUEUE_BATCH_SIZE = 500;
+/**
+ * How long the first gateway event of a batch waits for others before the batch is written. Each
+ * transaction costs about the same whatever it holds; without a wait a burst went out in batches of ~3.
+ */
+export const ENQUEUE_WAIT_MS = 3;
+
+type Written = { ok: true } | { ok: false; error: unknown };
 
 /** The app's answer in its HTTP response, if it is an interaction response the hub can use. */
 function usableResponse(body: string): APIInteractionResponse | null {
@@ -101,6 +122,11 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
   const budget = options.budgetMs ?? APP_INTERACTION_BUDGET_MS;
   /** Aborted at stop: outbox writes still waiting for the database give up. */
   const stopping = new AbortController();
+  const outbox = new MicroBatcher<EnqueueEventInput[], Written>({
+    flush: (batch) => writeBatch(batch),
+    maxItems: options.enqueueBatchSize ?? ENQUEUE_BATCH_SIZE,
+    maxWaitMs: options.enqueueWaitMs ?? ENQUEUE_WAIT_MS,
+  });
 
   async function forwardInteraction(
     type: Extract<WebhookEventType, 'interaction.component' | 'interaction.modal'>,
@@ -123,22 +149,47 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
     await reply.deferUpdate();
   }
 
-  async function enqueueFor(appIds: string[], type: WebhookEventType, guildId: string | null, data: unknown): Promise<void> {
+  async function enqueueFor(appIds: string[], type: WebhookEventType, guildId: string | null, data: unknown, origin?: DispatchOrigin): Promise<void> {
     if (appIds.length === 0) return;
     const now = Date.now();
-    const events = appIds.map((appId) => ({ id: newEventId(), appId, type, guildId, payload: data, now }));
+    // From the gateway the id is derived from the dispatch, so that one replayed after a takeover is dropped by the outbox.
+    const events = appIds.map((appId) => ({ id: origin ? gatewayEventId(appId, type, origin) : newEventId(), appId, type, guildId, payload: data, now }));
+    // Resolves once committed together with the events that arrived at the same moment (group commit).
+    const written = await outbox.add(events);
+    if (!written.ok) throw written.error;
+    options.onEnqueued?.();
+  }
+
+  /** One event's rows for its apps, written alone, retried while the database is unreachable. */
+  async function writeAlone(events: EnqueueEventInput[]): Promise<void> {
     // The event exists only in memory until written: a database restart must delay it, not lose it.
-    await retryWhileUnavailable(
-      () =>
-        db.transaction().execute(async (trx) => {
-          for (const event of events) await enqueueEvent(trx, event);
-        }),
-      {
-        signal: stopping.signal,
-        onRetry: (error, attempt, delayMs) =>
-          attempt === 1 && logger.warn({ err: error, type, apps: appIds.length, retryInMs: delayMs }, 'could not write an event to the outbox; retrying until the database is back'),
-      },
-    );
+    await retryWhileUnavailable(() => db.transaction().execute((trx) => enqueueEvents(trx, events)), {
+      signal: stopping.signal,
+      onRetry: (error, attempt, delayMs) =>
+        attempt === 1 &&
+        logger.warn({ err: error, type: events[0]?.type, apps: events.length, retryInMs: delayMs }, 'could not write an event to the outbox; retrying until the database is back'),
+    });
+  }
+
+  /**
+   * Writes the events of many gateway events in one transaction. When that fails, each is written alone,
+   * so that one that cannot be written (its app just deleted) fails only its own dispatch, and the others
+   * wait for the database as they would have alone.
+   */
+  async function writeBatch(batch: EnqueueEventInput[][]): Promise<Written[]> {
+    try {
+      await db.transaction().execute((trx) => enqueueEvents(trx, batch.flat()));
+      return batch.map(() => ({ ok: true }));
+    } catch {
+      return Promise.all(
+        batch.map((events) =>
+          writeAlone(events).then(
+            (): Written => ({ ok: true }),
+            (error: unknown): Written => ({ ok: false, error }),
+          ),
+        ),
+      );
+    }
   }
 
   return {
@@ -152,7 +203,7 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
       await relay.clear(interaction, reply);
     },
 
-    async onDispatch(event: GatewayDispatchPayload) {
+    async onDispatch(event: GatewayDispatchPayload, _context, origin?: DispatchOrigin) {
       switch (event.t) {
         case 'MESSAGE_CREATE': {
           const message = event.d;
@@ -161,7 +212,7 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
           const apps = directory
             .subscribersOf(message.channel_id)
             .filter((app) => app.events.includes('message.create') && guildId !== null && app.guilds.includes(guildId));
-          await Promise.all([enqueueFor(apps.map((a) => a.id), 'message.create', guildId, message), relay.handle(message)]);
+          await Promise.all([enqueueFor(apps.map((a) => a.id), 'message.create', guildId, message, origin), relay.handle(message)]);
           return;
         }
         case 'MESSAGE_REACTION_ADD':
@@ -171,7 +222,7 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
           const app = owner ? directory.get(owner.appId) : undefined;
           const type = event.t === 'MESSAGE_REACTION_ADD' ? 'reaction.add' : 'reaction.remove';
           if (!app || !app.events.includes(type)) return;
-          await enqueueFor([app.id], type, event.d.guild_id ?? null, event.d);
+          await enqueueFor([app.id], type, event.d.guild_id ?? null, event.d, origin);
           return;
         }
         case 'MESSAGE_DELETE':
@@ -184,6 +235,8 @@ export function createBrokerModule(options: BrokerModuleOptions): HubModule {
 
     async stop() {
       stopping.abort();
+      // Events already handed over are written (or fail at once, the database being gone) before the database closes.
+      await outbox.drain();
       directory.stop();
       logger.debug('broker stopped');
     },

@@ -35,6 +35,8 @@ export type BrokerOptions = {
   urlPolicy: UrlPolicy;
   /** Shrinks the retry schedule (tests); 1 in production. */
   retryScale: number;
+  /** Webhook deliveries in flight on this instance, and of one app on all instances (defaults: the worker's). */
+  deliveryConcurrency?: { perInstance: number; perApp: number };
   logger: Logger;
   api: () => API;
   applicationId: () => string;
@@ -72,6 +74,7 @@ export function createBroker(options: BrokerOptions): Broker {
     urlPolicy: options.urlPolicy,
     retry: { scale: options.retryScale },
     offlineAfterMs: APP_OFFLINE_AFTER_MS,
+    ...(options.deliveryConcurrency ? { concurrency: options.deliveryConcurrency.perInstance, perAppConcurrency: options.deliveryConcurrency.perApp } : {}),
     ...(options.onDeliveryAttempt ? { onAttempt: options.onDeliveryAttempt } : {}),
   });
   const directory = new AppDirectory(options.appRepository);
@@ -107,6 +110,7 @@ export function createBroker(options: BrokerOptions): Broker {
     relay,
     logger: logger.child({ component: 'broker' }),
     botUserId: options.botUserId,
+    onEnqueued: () => worker.wake(),
   });
   return {
     module,
@@ -119,6 +123,7 @@ export function createBroker(options: BrokerOptions): Broker {
       const app = directory.get(appId);
       if (!app || !app.events.includes(type)) return;
       await enqueueEvent(database.db, { id: newEventId(), appId, type, guildId, payload: data, now: Date.now() });
+      worker.wake();
     },
     async start() {
       await directory.refresh();

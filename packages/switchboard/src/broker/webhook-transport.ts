@@ -7,6 +7,11 @@
  * (rebinding) could send the request to an address that was never checked. TLS still verifies the
  * certificate against the URL's host name (SNI and hostname check use the name, not the address).
  * Redirects are not followed: a 3xx answer is a failed attempt like any other non-2xx.
+ *
+ * Connections are kept alive and reused, one pool per URL origin *and* set of checked addresses: a pooled
+ * connection only ever serves requests whose check approved the very address it is connected to, so
+ * reuse cannot bypass the policy. (A new connection per webhook cost a TCP handshake on both ends of
+ * every delivery.) Idle connections do not keep the process alive.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -31,6 +36,32 @@ export type WebhookAnswer = { status: number; /** The start of the answer's body
 export type WebhookTransport = (request: WebhookSend) => Promise<WebhookAnswer>;
 
 const EXCERPT_BYTES = 512;
+
+/** Pools kept at most; the least recently used is closed beyond this. */
+export const MAX_CONNECTION_POOLS = 256;
+
+const pools = new Map<string, http.Agent>();
+
+/** The keep-alive pool for this origin and these approved addresses. */
+function poolFor(url: URL, addresses: readonly ResolvedAddress[]): http.Agent {
+  const key = `${url.protocol}//${url.host}|${addresses.map((a) => `${a.family}/${a.address}`).join(',')}`;
+  const pool = pools.get(key);
+  if (pool) {
+    // Most recently used last, so the first one is the one to close when there are too many.
+    pools.delete(key);
+    pools.set(key, pool);
+    return pool;
+  }
+  const created = url.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  pools.set(key, created);
+  if (pools.size > MAX_CONNECTION_POOLS) {
+    const [oldestKey, oldest] = pools.entries().next().value!;
+    pools.delete(oldestKey);
+    // Only its idle connections: a request still using one of the others finishes normally.
+    for (const sockets of Object.values(oldest.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  }
+  return created;
+}
 
 /** A `lookup` that answers with the given addresses whatever it is asked. */
 export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
@@ -65,7 +96,7 @@ export const pinnedHttpTransport: WebhookTransport = (request) =>
         headers: { ...request.headers, 'content-length': String(body.length) },
         lookup: pinnedLookup(request.addresses),
         signal,
-        agent: false,
+        agent: poolFor(url, request.addresses),
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -309,6 +309,26 @@ describeEachDatabase('webhook delivery worker', ({ it, dialect, open, openAgain 
     assert.equal((await delivery(database, 'evt_after_stop')).status, 'pending', 'a stopped worker claims nothing');
   });
 
+  it('when woken after an enqueue, sends at once instead of at the next poll', async () => {
+    const database = await open();
+    const secret = newSigningSecret();
+    const app = await receiver({ secret });
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: app.url, secret });
+    const worker = workerFor(database, { pollIntervalMs: 600_000 });
+    worker.start();
+    try {
+      await sleep(50); // the first poll found nothing; the next one is ten minutes away
+      await enqueue(database, 'app', 'evt_woken');
+      const woken = performance.now();
+      worker.wake();
+      await runUntil([], async () => app.received.length === 1, 'the woken delivery arrived');
+      assert.ok(performance.now() - woken < 30_000, 'long before the next poll');
+    } finally {
+      await worker.stop();
+    }
+    assert.equal((await delivery(database, 'evt_woken')).status, 'delivered');
+  });
+
   it('in the background, drains a backlog as deliveries finish rather than poll by poll', async () => {
     const database = await open();
     const secret = newSigningSecret();

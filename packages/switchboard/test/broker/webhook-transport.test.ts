@@ -61,6 +61,24 @@ describe('pinned webhook transport', () => {
     assert.deepEqual(receiver.seen.map((s) => s.url), ['/fail', '/moved']);
   });
 
+  it('reuses a connection only for requests whose check approved the same addresses', async () => {
+    const connections: number[] = [];
+    const receiver = await server((req, res) => {
+      connections.push(req.socket.remotePort ?? 0);
+      res.writeHead(204).end();
+    });
+    servers.push(receiver);
+    const send = (addresses: { address: string; family: 4 }[]) =>
+      pinnedHttpTransport({ url: new URL(`http://hooks.switchboard.invalid:${receiver.port}/in`), addresses, headers: {}, body: '{}', timeoutMs: 5_000 });
+    const checked = [{ address: '127.0.0.1', family: 4 as const }];
+    for (let i = 0; i < 3; i += 1) assert.equal((await send(checked)).status, 204);
+    assert.equal(new Set(connections).size, 1, 'one kept-alive connection for three webhooks');
+    // Another answer of the check (say, the name now also resolves elsewhere) gets a connection of its own.
+    await send([...checked, { address: '127.0.0.2', family: 4 }]);
+    assert.equal(new Set(connections).size, 2);
+    assert.notEqual(connections[3], connections[0]);
+  });
+
   it('gives up after the timeout', async () => {
     const receiver = await server(() => {
       // never answers

@@ -62,7 +62,8 @@ describeEachDatabase('reliability: an app endpoint goes down and comes back', ({
   it('an endpoint answering 410 Gone is disabled and gets nothing more', async () => {
     const sim = await startTestSimulator({ heartbeatIntervalMs: 2_000 });
     cleanups.push(() => sim.close());
-    const { hub, url, adminToken } = await startConnectedHub(await open(), sim, { WEBHOOK_RETRY_SCALE: '0.001' });
+    // The per-app limit set low, so that what may still be in flight when the 410 comes is known.
+    const { hub, url, adminToken } = await startConnectedHub(await open(), sim, { WEBHOOK_RETRY_SCALE: '0.001', WEBHOOK_PER_APP_CONCURRENCY: '4' });
     cleanups.push(() => hub.stop());
     const { receiver } = await subscribeReceiver(url, adminToken, { id: 'gone', guildId: sim.demo.guildId, channelId: sim.demo.channels.general!, respond: () => 410 });
     cleanups.push(() => receiver.close());

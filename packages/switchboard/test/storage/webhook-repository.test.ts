@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WebhookRepository, enqueueEvent, type ClaimRequest } from '../../src/storage/webhook-repository.ts';
+import { WebhookRepository, enqueueEvent, enqueueEvents, type ClaimRequest } from '../../src/storage/webhook-repository.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { insertTestApp, testSecretBox } from '../support/webhook-apps.ts';
 
@@ -91,6 +91,71 @@ describeEachDatabase('webhook repository', ({ it, dialect, open, openAgain }) =>
     const ids = claims.flat().map((d) => d.id);
     assert.equal(new Set(ids).size, ids.length, 'no delivery claimed twice');
     assert.ok(ids.length > 0);
+  });
+
+  it('enqueues many events at once, each only once, answering per event in order', async () => {
+    const database = await open();
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: 'https://x.example/' });
+    await enqueueEvent(database.db, { id: 'evt_before', appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW });
+    // More than one multi-row insert's worth, with an id already stored and one given twice.
+    const ids = ['evt_before', ...Array.from({ length: 450 }, (_, i) => `evt_many_${i}`), 'evt_many_7'];
+    const results = await database.db
+      .transaction()
+      .execute((trx) => enqueueEvents(trx, ids.map((id, i) => ({ id, appId: 'app', type: 'message.create', guildId: 'g1', payload: { i }, now: NOW + 1 }))));
+    assert.equal(results.length, ids.length);
+    assert.deepEqual(results[0], { created: false, eventId: 'evt_before' });
+    assert.deepEqual(results[1], { created: true, eventId: 'evt_many_0', deliveryId: 'dlv_many_0' });
+    assert.deepEqual(results.at(-1), { created: false, eventId: 'evt_many_7' }, 'the second occurrence of an id creates nothing');
+    assert.equal(results.filter((r) => r.created).length, 450);
+    const count = async (table: 'webhook_events' | 'webhook_deliveries') =>
+      Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    assert.deepEqual([await count('webhook_events'), await count('webhook_deliveries')], [451, 451]);
+    const stored = await database.db.selectFrom('webhook_events').select('payload').where('id', '=', 'evt_many_449').executeTakeFirstOrThrow();
+    assert.equal(stored.payload, '{"i":450}');
+  });
+
+  it('serves every app from its own earliest deliveries, however large another backlog is', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    for (const app of ['flood', 'trickle']) await insertTestApp(database.db, box, { id: app, callbackUrl: 'https://x.example/' });
+    await database.db.transaction().execute((trx) =>
+      enqueueEvents(trx, Array.from({ length: 500 }, (_, i) => ({ id: `evt_flood_${String(i).padStart(3, '0')}`, appId: 'flood', type: 'ping', guildId: null, payload: {}, now: NOW + i }))),
+    );
+    await repo.enqueue({ id: 'evt_trickle', appId: 'trickle', type: 'ping', guildId: null, payload: {}, now: NOW + 400 });
+    const now = NOW + 1_000;
+    const first = await repo.claimDue(claim({ now, limit: 8, perAppLimit: 5 }));
+    assert.deepEqual(
+      first.map((d) => d.id),
+      ['dlv_flood_000', 'dlv_flood_001', 'dlv_flood_002', 'dlv_flood_003', 'dlv_flood_004', 'dlv_trickle'],
+      "the flooding app's earliest five, and the other app's one",
+    );
+    const second = await repo.claimDue(claim({ now, limit: 8, perAppLimit: 7 }));
+    assert.deepEqual(second.map((d) => d.id), ['dlv_flood_005', 'dlv_flood_006'], 'only what the per-app limit leaves, next in line');
+  });
+
+  it('records many finished attempts in one go, numbering each after its earlier attempts', async () => {
+    const database = await open();
+    const repo = new WebhookRepository(database.db, dialect);
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: 'https://x.example/' });
+    for (const id of ['evt_a', 'evt_b', 'evt_c']) await repo.enqueue({ id, appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW });
+    await repo.claimDue(claim());
+    await repo.finishAttempt({ deliveryId: 'dlv_a', owner: 'w1', startedAt: NOW, durationMs: 3, statusCode: 503, error: 'busy', outcome: { status: 'failed', nextAttemptAt: NOW + 5 } });
+    await repo.claimDue(claim({ owner: 'w2', now: NOW + 5 }));
+    const kept = await repo.finishAttempts([
+      { deliveryId: 'dlv_a', owner: 'w2', startedAt: NOW + 5, durationMs: 2, statusCode: 200, error: null, outcome: { status: 'delivered' } },
+      { deliveryId: 'dlv_b', owner: 'w2', startedAt: NOW + 5, durationMs: 2, statusCode: 200, error: null, outcome: { status: 'delivered' } },
+      { deliveryId: 'dlv_c', owner: 'w1', startedAt: NOW + 5, durationMs: 2, statusCode: 200, error: null, outcome: { status: 'delivered' } },
+    ]);
+    assert.deepEqual(kept, [true, false, true], 'w2 took over dlv_a only; w1 still holds dlv_b and dlv_c');
+    const again = await repo.finishAttempts([
+      { deliveryId: 'dlv_a', owner: 'w1', startedAt: NOW + 6, durationMs: 2, statusCode: 200, error: null, outcome: { status: 'delivered' } },
+      { deliveryId: 'dlv_b', owner: 'w1', startedAt: NOW + 6, durationMs: 4, statusCode: 500, error: 'boom', outcome: { status: 'dead' } },
+    ]);
+    assert.deepEqual(again, [false, true], 'w1 lost dlv_a');
+    const [a] = await repo.listForApp('app', { limit: 10, status: 'delivered' }).then((list) => list.filter((d) => d.id === 'dlv_a'));
+    assert.deepEqual(a?.attemptLog.map((x) => [x.attempt, x.statusCode]), [[1, 503], [2, 200]]);
+    const b = await repo.findForApp('app', 'dlv_b');
+    assert.deepEqual([b?.status, b?.attempts, b?.lastError, b?.attemptLog.map((x) => x.attempt)], ['dead', 1, 'boom', [1]]);
   });
 
   it('requeues a finished delivery of the right app only', async () => {

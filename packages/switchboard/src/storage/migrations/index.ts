@@ -15,5 +15,6 @@ import { streamSubscriptions } from './0012-stream-subscriptions.ts';
 import { guildConfig } from './0013-guild-config.ts';
 import { meetings } from './0014-meetings.ts';
 import { dashboardSessions } from './0015-dashboard-sessions.ts';
+import { webhookClaimIndex } from './0016-webhook-claim-index.ts';
 
-export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig, meetings, dashboardSessions];
+export const migrations: readonly Migration[] = [foundation, commandRegistrations, apps, webhookOutbox, assistantConversations, tickets, attendance, attendanceLabels, oauthSessions, linkedConnections, linkInvitations, streamSubscriptions, guildConfig, meetings, dashboardSessions, webhookClaimIndex];
