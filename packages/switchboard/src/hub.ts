@@ -26,16 +26,17 @@ import { MemberNames } from './discord/member-names.ts';
 import { TicketRepository } from './storage/ticket-repository.ts';
 import { AttendanceRepository } from './storage/attendance-repository.ts';
 import { RestGuardrails } from './discord/rest-guardrails.ts';
+import { SharedRestLimits } from './discord/shared-rest-limits.ts';
 import { jobRunRetentionJob } from './jobs/job-run-retention-job.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.ts';
 import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.ts';
-import { Redis } from 'ioredis';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
+import type { Redis as RedisClient } from 'ioredis';
 import { ApiTokenRepository } from './storage/api-token-repository.ts';
 import { openDatabase, type Database } from './storage/database.ts';
 import { JobRepository } from './storage/job-repository.ts';
-import { runMigrations } from './storage/migrator.ts';
+import { runMigrations, unknownMigrations } from './storage/migrator.ts';
 import { AppRepository } from './storage/app-repository.ts';
 import { AppRegistry } from './broker/app-registry.ts';
 import { createBroker } from './broker/broker.ts';
@@ -106,8 +107,17 @@ function gatewayReadiness(status: BotStatus): void | { degraded: string } {
 
 export { FatalStartError };
 
+/** Stands in for ioredis when no REDIS_URL is set, so that a use not behind `config.redisUrl` fails clearly. */
+const RedisNotConfigured = class {
+  constructor() {
+    throw new Error('Redis is not configured (set REDIS_URL)');
+  }
+} as unknown as typeof RedisClient;
+
 export async function createHub(config: Config, logger: Logger, options: HubOptions = {}): Promise<Hub> {
   const startedAt = Date.now();
+  // ioredis (about 5 MB of memory) is loaded only when Redis is configured: every `new Redis` below is behind `config.redisUrl`.
+  const Redis = config.redisUrl ? (await import('ioredis')).Redis : RedisNotConfigured;
   const database =
     options.database ??
     openDatabase(config.databaseUrl, {
@@ -119,6 +129,11 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       logger.info({ migration: id, durationMs: Math.round(ms) }, 'migration applied'),
     );
     logger.info({ database: database.description, applied: report.applied.length, total: report.total }, 'database ready');
+    // During a rolling upgrade older instances meet a database a newer one migrated: they keep running, loudly.
+    const newer = await unknownMigrations(database);
+    if (newer.length > 0) {
+      logger.warn({ migrations: newer }, 'the database has migrations this version does not know (a newer version migrated it): finish the upgrade, or restore the backup taken before it to roll back');
+    }
 
     const keys = resolveEncryptionKeys(config);
     if (keys.created) logger.warn({ file: keys.file }, 'created an encryption key file for secrets at rest; for production set ENCRYPTION_KEYS instead');
@@ -130,7 +145,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const jobs = new JobRepository(database.db);
     // With several instances the budgets must be shared, or each instance would grant the whole budget again.
     rateLimiter = config.redisUrl
-      ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }), { quitOnClose: true })
+      ? new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }), { quitOnClose: true, prefix: `${config.redisKeyPrefix}rate-limit:` })
       : new MemoryRateLimiter();
     const metrics = new HubMetrics();
     // The dashboard's last hour of activity; sampled from start() until stop().
@@ -144,10 +159,11 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     });
     scheduler.register(jobRunRetentionJob(jobs));
     // Each guild's configuration; with several instances, a change drops every instance's cached copy through Redis.
+    // The subscriber skips ioredis's ready check: its INFO, sent after an early SUBSCRIBE, fails and loses the subscription.
     const guildConfigs = new GuildConfigService({
       repository: new GuildConfigRepository(database.db),
       invalidation: config.redisUrl
-        ? redisConfigInvalidation(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), new Redis(config.redisUrl, { maxRetriesPerRequest: null }), { instanceId: config.instanceId, quitOnClose: true })
+        ? redisConfigInvalidation(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false }), { instanceId: config.instanceId, keyPrefix: config.redisKeyPrefix, quitOnClose: true })
         : LOCAL_CONFIG_INVALIDATION,
     });
     const fileProblems = await guildConfigs.loadFiles(await readOverrideFiles(config.guildConfigDir));
@@ -165,6 +181,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       instanceId: config.instanceId,
       urlPolicy: config.appCallbacks,
       retryScale: config.webhookRetryScale,
+      deliveryConcurrency: config.webhookConcurrency,
       logger,
       api: () => {
         if (!discord) throw new Error(NO_DISCORD_CONNECTION);
@@ -287,6 +304,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       modules: () => discord?.enabledModules ?? [],
       context: (module) => ({ api: discord!.api, logger: discordLogger.child({ module: module.name }) }),
     });
+    const gatewayRedis = config.redisUrl && options.discord !== false && config.discordToken ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined;
     const discord =
       options.discord === false || !config.discordToken
         ? undefined
@@ -300,7 +318,9 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
             health: { intervalMs: config.healthCheckIntervalMs, maxLatencyMs: config.healthMaxLatencyMs },
             version: SWITCHBOARD_VERSION,
             logger: discordLogger,
-            onDispatch: (shardId, payload) => events.dispatch(shardId, payload),
+            // With Redis the instances share the shards: leases, sessions and the identify gate live there (docs/cluster.md).
+            cluster: gatewayRedis ? { redis: gatewayRedis, keyPrefix: config.redisKeyPrefix, instanceId: config.instanceId } : undefined,
+            onDispatch: (shardId, payload, sessionId): Promise<void> => events.dispatch(shardId, payload, sessionId),
             onPreflight: async (application, enabled) => {
               router = buildRouter(discord!.api, enabled);
               try {
@@ -322,9 +342,16 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
               metrics.setGatewayConnected(discord?.status().connected ?? false);
             },
           });
+    // With several instances Discord's REST limits belong to the token as a whole, so they are shared through Redis (docs/rest-limits.md).
+    const sharedRestLimits =
+      discord && config.redisUrl && config.discordToken
+        ? new SharedRestLimits(new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }), { botToken: config.discordToken, keyPrefix: config.redisKeyPrefix, metrics, logger: discordLogger, quitOnClose: true })
+        : undefined;
+    if (discord && sharedRestLimits) discord.rest.sharedLimits = sharedRestLimits;
     const guardrails = discord
       ? new RestGuardrails(discord.rest, {
           metrics,
+          sharedInvalidRequests: sharedRestLimits?.invalidRequests,
           onTrip: (change) =>
             discordLogger.error({ alert: 'discord_invalid_request_breaker', ...change }, 'too many invalid Discord requests: only essential calls go out now'),
           onClose: (change) => discordLogger.warn(change, 'invalid Discord requests back under control: all calls go out again'),
@@ -334,6 +361,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     metrics.beforeScrape(() => {
       const status = discord?.status();
       if (!status) return;
+      metrics.setShardsOwned(status.shards.length);
       for (const shard of status.shards) if (shard.latencyMs !== null) metrics.setGatewayLatency(shard.id, shard.latencyMs / 1000);
     });
 
@@ -438,6 +466,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
         await scheduler.start();
         await broker.start();
         statusHistory.start();
+        sharedRestLimits?.start();
         await discord?.start();
         const address = await http.listen({ host: config.host, port: config.port });
         logger.info({ address, version: SWITCHBOARD_VERSION }, 'switchboard is listening');
@@ -449,13 +478,18 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
           await http.close();
           await router?.drain(2_000);
           await discord?.close();
+          gatewayRedis?.disconnect();
           guardrails?.detach();
           for (const module of modules) await module.stop?.();
           await broker.stop();
           statusHistory.stop();
           await scheduler.stop(Math.max(100, config.shutdownTimeoutMs - 2_000));
           await limiter.close();
+          // After the modules and the broker, whose last calls to Discord still use it.
+          await sharedRestLimits?.close();
           await guildConfigs.stop();
+          // Refused OAuth callbacks counted in memory are written before the database closes.
+          await linking.sessions.flushRefusals().catch((error: unknown) => logger.warn({ err: error }, 'could not write the counts of refused OAuth callbacks'));
           await database.close();
           logger.info('shutdown complete');
         })();

@@ -32,30 +32,35 @@ test('the page posts a message, shows the bot\'s button, clicks it, shows the re
       if (data.type === InteractionType.ApplicationCommand) await api.interactions.reply(data.id, data.token, { content: `Hello from /hello, ${user?.username}` });
     });
     const ready = new Promise<void>((resolve) => bot.once(GatewayDispatchEvents.GuildCreate, () => resolve()));
-    await gateway.connect();
-    await ready;
-    await bot.api.applicationCommands.createGuildCommand(sim.applicationId, ids.guildId, { name: 'hello', description: 'Says hello' });
-
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    // The bot's connection is closed whatever fails below (a browser that cannot start, too), or the
+    // simulator would wait for it for ever when closing.
     try {
-      const page = await browser.newPage();
-      await page.goto(sim.url);
-      await page.getByTestId('channel-general').click();
-      await page.getByTestId('member-picker').selectOption(ids.members.alice ?? '');
-      await page.getByTestId('composer-text').fill('!panel');
-      await page.getByTestId('composer-send').click();
-      await page.getByTestId('button-wave').click({ timeout: 15_000 });
-      await page.getByTestId('messages').getByText('Waved back at alice').waitFor({ timeout: 15_000 });
-      assert.equal(await page.getByTestId('embed').locator('.embed-title').textContent(), 'Panel');
+      await gateway.connect();
+      await ready;
+      await bot.api.applicationCommands.createGuildCommand(sim.applicationId, ids.guildId, { name: 'hello', description: 'Says hello' });
 
-      await page.getByTestId('command-picker').selectOption({ label: '/hello' });
-      await page.getByTestId('command-run').click();
-      await page.getByTestId('messages').getByText('Hello from /hello, alice').waitFor({ timeout: 15_000 });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      try {
+        const page = await browser.newPage();
+        await page.goto(sim.url);
+        await page.getByTestId('channel-general').click();
+        await page.getByTestId('member-picker').selectOption(ids.members.alice ?? '');
+        await page.getByTestId('composer-text').fill('!panel');
+        await page.getByTestId('composer-send').click();
+        await page.getByTestId('button-wave').click({ timeout: 15_000 });
+        await page.getByTestId('messages').getByText('Waved back at alice').waitFor({ timeout: 15_000 });
+        assert.equal(await page.getByTestId('embed').locator('.embed-title').textContent(), 'Panel');
 
-      const stored = await control<Array<{ content: string }>>(sim, 'GET', `/channels/${ids.channels.general}/messages`);
-      assert.deepEqual(stored.map((m) => m.content), ['!panel', 'Control panel', 'Waved back at alice', 'Hello from /hello, alice']);
+        await page.getByTestId('command-picker').selectOption({ label: '/hello' });
+        await page.getByTestId('command-run').click();
+        await page.getByTestId('messages').getByText('Hello from /hello, alice').waitFor({ timeout: 15_000 });
+
+        const stored = await control<Array<{ content: string }>>(sim, 'GET', `/channels/${ids.channels.general}/messages`);
+        assert.deepEqual(stored.map((m) => m.content), ['!panel', 'Control panel', 'Waved back at alice', 'Hello from /hello, alice']);
+      } finally {
+        await browser.close();
+      }
     } finally {
-      await browser.close();
       await gateway.destroy();
     }
   });

@@ -135,6 +135,18 @@ export const environmentVariables = {
       .transform(Number)
       .pipe(z.number().gt(0, 'must be above 0').max(1, 'must be at most 1')),
   },
+  WEBHOOK_CONCURRENCY: {
+    description: 'Webhook deliveries in flight at once on one hub instance.',
+    example: '128',
+    default: '128',
+    schema: integer(1, 1_000),
+  },
+  WEBHOOK_PER_APP_CONCURRENCY: {
+    description: "Webhook deliveries of one app in flight at once, on all instances together, so that one slow app cannot take every slot. Above WEBHOOK_CONCURRENCY it changes nothing.",
+    example: '64',
+    default: '64',
+    schema: integer(1, 1_000),
+  },
   TICKET_INACTIVE_WARN_HOURS: {
     description: 'A ticket with no message for this long gets a warning that it will close.',
     example: '48',
@@ -392,6 +404,12 @@ export const environmentVariables = {
     example: 'switchboard-1',
     schema: z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores').optional(),
   },
+  REDIS_KEY_PREFIX: {
+    description: 'Prepended to every Redis key (shard leases, gateway sessions, rate limits), so that several hubs can share one Redis. All instances of one hub use the same.',
+    example: 'switchboard-prod:',
+    default: 'switchboard:',
+    schema: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1–64 letters, digits, dots, colons, dashes or underscores'),
+  },
   API_RATE_LIMIT_PER_MINUTE: {
     description: 'Requests per minute allowed for one API token.',
     example: '600',
@@ -440,6 +458,7 @@ export type Config = {
   publicUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   instanceId: string;
   apiRateLimitPerMinute: number;
   ipRateLimitPerMinute: number;
@@ -461,6 +480,8 @@ export type Config = {
   appCallbacks: { allowLoopback: boolean; allowPrivate: boolean };
   appInactiveDays: number;
   webhookRetryScale: number;
+  /** Webhook deliveries in flight: on this instance, and of one app on all instances. */
+  webhookConcurrency: { perInstance: number; perApp: number };
   tickets: { warnAfterMs: number; closeAfterMs: number; threadRetentionMs: number };
   attendanceScheduledEvents: boolean;
   attendanceReminderCheckMs: number;
@@ -497,7 +518,7 @@ export type StreamsConfig = {
 };
 
 /** Each provider's variables: a client id and secret come as a pair. */
-const OAUTH_CLIENT_VARIABLES: Readonly<Record<LinkPlatform, { id: string; secret: string; base: string }>> = {
+export const OAUTH_CLIENT_VARIABLES: Readonly<Record<LinkPlatform, { id: string; secret: string; base: string }>> = {
   twitch: { id: 'TWITCH_CLIENT_ID', secret: 'TWITCH_CLIENT_SECRET', base: 'TWITCH_OAUTH_URL' },
   youtube: { id: 'GOOGLE_CLIENT_ID', secret: 'GOOGLE_CLIENT_SECRET', base: 'GOOGLE_OAUTH_URL' },
   kick: { id: 'KICK_CLIENT_ID', secret: 'KICK_CLIENT_SECRET', base: 'KICK_OAUTH_URL' },
@@ -587,6 +608,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       publicUrl: ((values.PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(/\/+$/, ''),
       logLevel: values.LOG_LEVEL as Config['logLevel'],
       redisUrl: values.REDIS_URL as string | undefined,
+      redisKeyPrefix: values.REDIS_KEY_PREFIX as string,
       instanceId: (values.INSTANCE_ID as string | undefined) ?? `${os.hostname()}-${process.pid}`,
       apiRateLimitPerMinute: values.API_RATE_LIMIT_PER_MINUTE as number,
       ipRateLimitPerMinute: values.IP_RATE_LIMIT_PER_MINUTE as number,
@@ -606,6 +628,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Confi
       appCallbacks: { allowLoopback: values.APP_CALLBACKS_ALLOW_LOOPBACK as boolean, allowPrivate: values.APP_CALLBACKS_ALLOW_PRIVATE as boolean },
       appInactiveDays: values.APP_INACTIVE_DAYS as number,
       webhookRetryScale: values.WEBHOOK_RETRY_SCALE as number,
+      webhookConcurrency: { perInstance: values.WEBHOOK_CONCURRENCY as number, perApp: values.WEBHOOK_PER_APP_CONCURRENCY as number },
       attendanceScheduledEvents: values.ATTENDANCE_SCHEDULED_EVENTS as boolean,
       attendanceReminderCheckMs: values.ATTENDANCE_REMINDER_CHECK_MS as number,
       tickets: {

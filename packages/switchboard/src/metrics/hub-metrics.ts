@@ -78,12 +78,14 @@ export class HubMetrics {
   private readonly restRateLimited: Counter<'route' | 'scope' | 'global'>;
   private readonly restInvalidRequests: Gauge;
   private readonly restBreakerOpen: Gauge;
+  private readonly restLimitsShared: Gauge;
   private readonly errors: Counter<'type'>;
   private readonly gatewayConnected: Gauge;
   private readonly gatewayLatency: Gauge<'shard'>;
   private readonly gatewayState: Gauge<'shard' | 'state'>;
   private readonly gatewayTransitions: Counter<'to'>;
   private readonly identifyRemaining: Gauge;
+  private readonly shardsOwned: Gauge;
   private readonly jobRuns: Counter<'job' | 'outcome'>;
   private readonly jobRunSeconds: Histogram<'job'>;
   private readonly httpRequests: Counter<'route' | 'method' | 'status'>;
@@ -142,6 +144,11 @@ export class HubMetrics {
       help: 'Invalid Discord REST requests (401, 403, non-shared 429) in the last 10 minutes; Discord bans the IP at 10,000.',
       registers,
     });
+    this.restLimitsShared = new Gauge({
+      name: 'switchboard_discord_rest_limits_shared',
+      help: "1 while Discord's REST rate limits are shared with the other instances through Redis, 0 while this instance falls back to its own because Redis failed.",
+      registers,
+    });
     this.restBreakerOpen = new Gauge({
       name: 'switchboard_discord_invalid_request_breaker_open',
       help: '1 while the invalid-request breaker is open and non-essential Discord calls are refused.',
@@ -179,6 +186,11 @@ export class HubMetrics {
     this.identifyRemaining = new Gauge({
       name: 'switchboard_gateway_identify_remaining',
       help: 'Gateway identifies left in the current 24-hour session start limit.',
+      registers,
+    });
+    this.shardsOwned = new Gauge({
+      name: 'switchboard_gateway_shards_owned',
+      help: 'Gateway shards this instance runs now (with several instances: the shards whose lease it holds).',
       registers,
     });
     const dailyUsers = this.dailyUsers;
@@ -327,6 +339,10 @@ export class HubMetrics {
     this.restInvalidRequests.set(count);
   }
 
+  setDiscordRestLimitsShared(shared: boolean): void {
+    this.restLimitsShared.set(shared ? 1 : 0);
+  }
+
   setInvalidRequestBreakerOpen(open: boolean): void {
     this.restBreakerOpen.set(open ? 1 : 0);
   }
@@ -338,6 +354,10 @@ export class HubMetrics {
 
   setGatewayConnected(connected: boolean): void {
     this.gatewayConnected.set(connected ? 1 : 0);
+  }
+
+  setShardsOwned(count: number): void {
+    this.shardsOwned.set(count);
   }
 
   setGatewayLatency(shard: number, seconds: number): void {
