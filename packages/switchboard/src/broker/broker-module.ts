@@ -35,7 +35,7 @@ import type { AssistantRelay } from './assistant-relay.ts';
 import type { DirectDelivery } from './direct-delivery.ts';
 import { newEventId, type WebhookEventType } from './webhook-event.ts';
 import { gatewayEventId } from './gateway-event-id.ts';
-import type { DispatchOrigin } from '../events/dispatch-origin.ts';
+import type { DispatchOrigin } from '../discord/gateway/dispatch-origin.ts';
 
 export const BROKER_MODULE_NAME = 'apps';
 

@@ -24,7 +24,7 @@ import type { AttemptOutcome, ClaimedDelivery, FinishAttemptInput, WebhookReposi
 import { checkCallbackUrl, systemResolver, type Resolver, type UrlPolicy } from './outgoing-url-policy.ts';
 import { MicroBatcher } from '../util/micro-batcher.ts';
 import { afterFailedAttempt, type RetryScheduleOptions } from './retry-schedule.ts';
-import { webhookEventBody } from './webhook-event.ts';
+import { webhookEventJson } from './webhook-event.ts';
 import { buildWebhookRequest, type SigningSecrets } from './webhook-signer.ts';
 import { pinnedHttpTransport, type WebhookTransport } from './webhook-transport.ts';
 
@@ -288,7 +288,7 @@ export class DeliveryWorker {
       }
       const request = buildWebhookRequest({
         webhookId: delivery.event.id,
-        payload: webhookEventBody({ ...delivery.event, appId: delivery.appId, data: delivery.event.payload }),
+        body: webhookEventJson({ id: delivery.event.id, type: delivery.event.type, appId: delivery.appId, guildId: delivery.event.guildId, createdAt: delivery.event.createdAt, data: delivery.event.payload }),
         secrets,
         now: this.#now,
       });

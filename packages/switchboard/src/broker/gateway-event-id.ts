@@ -5,7 +5,7 @@
  * Same shape as `newEventId()`: `evt_` and 32 hex digits.
  */
 import { createHash } from 'node:crypto';
-import type { DispatchOrigin } from '../events/dispatch-origin.ts';
+import type { DispatchOrigin } from '../discord/gateway/dispatch-origin.ts';
 
 export function gatewayEventId(appId: string, type: string, origin: Pick<DispatchOrigin, 'sessionId' | 'sequence'>): string {
   const digest = createHash('sha256').update(JSON.stringify([appId, type, origin.sessionId, origin.sequence])).digest('hex');

@@ -57,3 +57,12 @@ export function webhookEventBody(event: { id: string; type: string; appId: strin
     data: JSON.parse(event.data) as unknown,
   };
 }
+
+/**
+ * `JSON.stringify(webhookEventBody(event))`, built around the stored JSON text of `data` instead of parsing
+ * it only to serialise it again (the text is what `JSON.stringify` made of the data when it was stored).
+ */
+export function webhookEventJson(event: { id: string; type: string; appId: string; guildId: string | null; createdAt: number; data: string }): string {
+  const createdAt = new Date(event.createdAt).toISOString();
+  return `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"appId":${JSON.stringify(event.appId)},"guildId":${JSON.stringify(event.guildId)},"createdAt":"${createdAt}","data":${event.data}}`;
+}

@@ -1,10 +1,15 @@
 /**
  * Builds a webhook request the Standard Webhooks way: the body is the JSON of the payload, and
- * `webhook-signature` is `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`. While a rotated-out
- * secret is still within its grace period, the request carries a signature with each secret,
- * space-separated, so that a receiver holding either one accepts it.
+ * `webhook-signature` is `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the bytes the
+ * secret's base64 (after `whsec_`) stands for. While a rotated-out secret is still within its grace period,
+ * the request carries a signature with each secret, space-separated, so that a receiver holding either one
+ * accepts it.
+ *
+ * The HMAC is `node:crypto`'s (native), not the `standardwebhooks` package's JavaScript SHA-256, which cost
+ * ten times as much per event; the output is byte for byte the same (the tests check it against that
+ * package's verifier). Decoded keys are kept, so a secret's base64 is decoded once, not per request.
  */
-import { Webhook } from 'standardwebhooks';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** Plain (decrypted) signing secrets, `whsec_<base64>`. */
 export type SigningSecrets = {
@@ -18,17 +23,47 @@ export type WebhookRequest = { body: string; headers: Record<string, string> };
 
 export const WEBHOOK_USER_AGENT = 'Switchboard-Webhooks/1';
 
+const SECRET_PREFIX = 'whsec_';
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Decoded signing keys kept in memory, at most (two per app during a rotation). */
+const KEYS_KEPT = 1_000;
+const keys = new Map<string, KeyObject>();
+
+/** The HMAC key of a `whsec_<base64>` secret (the prefix is optional, as in Standard Webhooks). */
+function keyOf(secret: string): KeyObject {
+  const known = keys.get(secret);
+  if (known !== undefined) return known;
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  if (encoded.length === 0) throw new Error('the webhook signing secret is empty');
+  if (!BASE64.test(encoded)) throw new Error('the webhook signing secret is not `whsec_` followed by base64');
+  const key = createSecretKey(Buffer.from(encoded, 'base64'));
+  if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value!);
+  keys.set(secret, key);
+  return key;
+}
+
+/** `v1,<base64 HMAC-SHA256 of "<id>.<timestamp seconds>.<body>">`. */
+export function webhookSignature(secret: string, webhookId: string, timestampSeconds: number, body: string): string {
+  return `v1,${createHmac('sha256', keyOf(secret)).update(`${webhookId}.${timestampSeconds}.${body}`).digest('base64')}`;
+}
+
 /** The secrets that sign at `now`: the current one, and the previous one while its grace period lasts. */
 export function activeSecrets(secrets: SigningSecrets, now: number): string[] {
   const previousActive = secrets.previous !== null && secrets.previousExpiresAt !== null && secrets.previousExpiresAt > now;
   return previousActive ? [secrets.current, secrets.previous!] : [secrets.current];
 }
 
-export function buildWebhookRequest(input: { webhookId: string; payload: unknown; secrets: SigningSecrets; now: number }): WebhookRequest {
-  const body = JSON.stringify(input.payload);
-  const timestamp = new Date(input.now);
+/**
+ * The signed request. Give either `payload` (serialised here with `JSON.stringify`) or `body`, JSON text
+ * already serialised (so that stored JSON is not parsed only to be serialised again).
+ */
+export function buildWebhookRequest(
+  input: { webhookId: string; secrets: SigningSecrets; now: number } & ({ payload: unknown; body?: undefined } | { body: string; payload?: undefined }),
+): WebhookRequest {
+  const body = input.body ?? JSON.stringify(input.payload);
+  const timestamp = Math.floor(input.now / 1000);
   const signature = activeSecrets(input.secrets, input.now)
-    .map((secret) => new Webhook(secret).sign(input.webhookId, timestamp, body))
+    .map((secret) => webhookSignature(secret, input.webhookId, timestamp, body))
     .join(' ');
   return {
     body,
@@ -36,7 +71,7 @@ export function buildWebhookRequest(input: { webhookId: string; payload: unknown
       'content-type': 'application/json',
       'user-agent': WEBHOOK_USER_AGENT,
       'webhook-id': input.webhookId,
-      'webhook-timestamp': String(Math.floor(input.now / 1000)),
+      'webhook-timestamp': String(timestamp),
       'webhook-signature': signature,
     },
   };

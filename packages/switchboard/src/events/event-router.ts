@@ -10,7 +10,7 @@ import type { GuildDirectory } from '../discord/guild-directory.ts';
 import type { InteractionRouter } from '../interactions/interaction-router.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { HubModule, ModuleContext } from '../modules/hub-module.ts';
-import type { DispatchOrigin } from './dispatch-origin.ts';
+import type { DispatchOrigin } from '../discord/gateway/dispatch-origin.ts';
 
 export type EventRouterOptions = {
   metrics: HubMetrics;

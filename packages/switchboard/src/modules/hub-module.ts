@@ -21,7 +21,7 @@ import type {
 } from 'discord-api-types/v10';
 import type { Logger } from 'pino';
 import type { VersionedCommand } from '../discord/command-versioning.ts';
-import type { DispatchOrigin } from '../events/dispatch-origin.ts';
+import type { DispatchOrigin } from '../discord/gateway/dispatch-origin.ts';
 import type { CustomIdRoute } from '../interactions/custom-id.ts';
 import type { InteractionResponder } from '../interactions/interaction-responder.ts';
 import type { Job } from '../jobs/job.ts';

@@ -407,8 +407,7 @@ export class WebhookRepository {
   async finishAttempts(inputs: readonly FinishAttemptInput[]): Promise<boolean[]> {
     if (inputs.length === 0) return [];
     return this.#db.transaction().execute(async (trx) => {
-      const kept: boolean[] = [];
-      for (const input of inputs) kept.push(await this.#release(trx, input));
+      const kept = await this.#releaseAll(trx, inputs);
       const logged = inputs.filter((_, index) => kept[index]);
       for (let start = 0; start < logged.length; start += INSERT_CHUNK) {
         // Each attempt numbered after those already logged for its delivery (a delivery appears once: its lease is released above).
@@ -433,27 +432,41 @@ export class WebhookRepository {
     });
   }
 
-  /** Records the outcome on the delivery and releases its lease, if `owner` still holds it. */
-  async #release(trx: Kysely<Tables>, input: FinishAttemptInput): Promise<boolean> {
-    const { outcome } = input;
-    const finishedAt = input.startedAt + input.durationMs;
-    const updated = await trx
-      .updateTable('webhook_deliveries')
-      .set((eb) => ({
-        status: outcome.status,
-        attempts: eb('attempts', '+', 1),
-        lease_owner: null,
-        lease_expires_at: null,
-        last_status_code: input.statusCode,
-        last_error: input.error,
-        ...(outcome.status === 'delivered' ? { delivered_at: finishedAt } : {}),
-        ...(outcome.status === 'failed' ? { next_attempt_at: outcome.nextAttemptAt } : {}),
-      }))
-      .where('id', '=', input.deliveryId)
-      .where('status', '=', 'delivering')
-      .where('lease_owner', '=', input.owner)
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+  /**
+   * Records each outcome on its delivery and releases the lease, where the input's `owner` still holds it:
+   * one `update … from (values …)` per 400 attempts rather than one statement per attempt (each built by
+   * Kysely and run on the event loop). `delivered_at` is set only when delivered and `next_attempt_at`
+   * only when failed; otherwise both keep their value. One answer per input, in order; a delivery given
+   * twice is recorded by its first occurrence only, as a second would find its lease already released.
+   */
+  async #releaseAll(trx: Kysely<Tables>, inputs: readonly FinishAttemptInput[]): Promise<boolean[]> {
+    const released = new Set<string>();
+    const seen = new Set<string>();
+    const unique = inputs.filter((input) => !seen.has(input.deliveryId) && seen.add(input.deliveryId));
+    for (let start = 0; start < unique.length; start += INSERT_CHUNK) {
+      const rows = unique.slice(start, start + INSERT_CHUNK).map(({ deliveryId, owner, outcome, statusCode, error, startedAt, durationMs }) => {
+        const nextAttemptAt = outcome.status === 'failed' ? outcome.nextAttemptAt : null;
+        const deliveredAt = outcome.status === 'delivered' ? startedAt + durationMs : null;
+        // Typed, so that PostgreSQL does not take the parameters for text.
+        return sql`(cast(${deliveryId} as text), cast(${owner} as text), cast(${outcome.status} as text), cast(${nextAttemptAt} as bigint), cast(${statusCode} as integer), cast(${error} as text), cast(${deliveredAt} as bigint))`;
+      });
+      const result = await sql<{ id: string }>`
+        with v(id, owner, status, next_attempt_at, status_code, error, delivered_at) as (values ${sql.join(rows)})
+        update webhook_deliveries set
+          status = v.status,
+          attempts = webhook_deliveries.attempts + 1,
+          lease_owner = null,
+          lease_expires_at = null,
+          last_status_code = v.status_code,
+          last_error = v.error,
+          delivered_at = coalesce(v.delivered_at, webhook_deliveries.delivered_at),
+          next_attempt_at = coalesce(v.next_attempt_at, webhook_deliveries.next_attempt_at)
+        from v
+        where webhook_deliveries.id = v.id and webhook_deliveries.status = 'delivering' and webhook_deliveries.lease_owner = v.owner
+        returning webhook_deliveries.id`.execute(trx);
+      for (const row of result.rows) released.add(row.id);
+    }
+    return inputs.map((input) => released.delete(input.deliveryId));
   }
 
   /** Notes a failed attempt of the app's endpoint; returns since when it has been failing. */

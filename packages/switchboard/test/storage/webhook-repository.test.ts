@@ -156,6 +156,15 @@ describeEachDatabase('webhook repository', ({ it, dialect, open, openAgain }) =>
     assert.deepEqual(a?.attemptLog.map((x) => [x.attempt, x.statusCode]), [[1, 503], [2, 200]]);
     const b = await repo.findForApp('app', 'dlv_b');
     assert.deepEqual([b?.status, b?.attempts, b?.lastError, b?.attemptLog.map((x) => x.attempt)], ['dead', 1, 'boom', [1]]);
+    await repo.enqueue({ id: 'evt_d', appId: 'app', type: 'ping', guildId: null, payload: {}, now: NOW + 7 });
+    assert.deepEqual((await repo.claimDue(claim({ owner: 'w3', now: NOW + 7 }))).map((d) => d.id), ['dlv_d']);
+    const twice = await repo.finishAttempts([
+      { deliveryId: 'dlv_d', owner: 'w3', startedAt: NOW + 7, durationMs: 1, statusCode: 503, error: 'busy', outcome: { status: 'failed', nextAttemptAt: NOW + 99 } },
+      { deliveryId: 'dlv_d', owner: 'w3', startedAt: NOW + 7, durationMs: 1, statusCode: 200, error: null, outcome: { status: 'delivered' } },
+    ]);
+    assert.deepEqual(twice, [true, false], 'a delivery given twice is recorded once, by its first occurrence');
+    const d = await repo.findForApp('app', 'dlv_d');
+    assert.deepEqual([d?.status, d?.attempts, d?.nextAttemptAt, d?.deliveredAt, d?.lastError, d?.attemptLog.map((x) => x.statusCode)], ['failed', 1, NOW + 99, null, 'busy', [503]]);
   });
 
   it('requeues a finished delivery of the right app only', async () => {
