@@ -5,13 +5,17 @@
  * with --expose-gc) and stops on `{type:'stop'}` or SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateApiToken } from '../../packages/switchboard/src/auth/api-token.ts';
-import { formatConfigProblems, parseEnvironment } from '../../packages/switchboard/src/config/environment.ts';
-import { createHub } from '../../packages/switchboard/src/hub.ts';
-import { createLogger } from '../../packages/switchboard/src/logging/logger.ts';
-import { ApiTokenRepository } from '../../packages/switchboard/src/storage/api-token-repository.ts';
+
+// Started the way `switchboard` starts (src/main.ts): the compile cache on before the hub is imported.
+module.enableCompileCache();
+const { generateApiToken } = await import('../../packages/switchboard/src/auth/api-token.ts');
+const { formatConfigProblems, parseEnvironment } = await import('../../packages/switchboard/src/config/environment.ts');
+const { createHub } = await import('../../packages/switchboard/src/hub.ts');
+const { createLogger } = await import('../../packages/switchboard/src/logging/logger.ts');
+const { ApiTokenRepository } = await import('../../packages/switchboard/src/storage/api-token-repository.ts');
 
 const folder = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-hub-'));
 process.once('exit', () => rmSync(folder, { recursive: true, force: true }));

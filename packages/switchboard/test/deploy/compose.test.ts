@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { environmentVariables, type EnvironmentVariable } from '../../src/config/environment.ts';
-import { commands } from '../../src/main.ts';
+import { commands } from '../../src/cli/cli-main.ts';
 import { parseDockerignore, isExcluded } from './dockerignore.ts';
 import { DEPLOY_DIR, deployPath, isReset, readYaml, repoPath } from './deploy-paths.ts';
 

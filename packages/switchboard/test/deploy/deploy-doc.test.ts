@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { environmentVariables } from '../../src/config/environment.ts';
-import { commands } from '../../src/main.ts';
+import { commands } from '../../src/cli/cli-main.ts';
 import { deployPath, repoPath } from './deploy-paths.ts';
 
 const doc = readFileSync(repoPath('docs/deploy.md'), 'utf8');

@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { commands } from '../../src/main.ts';
+import { commands } from '../../src/cli/cli-main.ts';
 import { parseDockerignore, decidingRule, isExcluded } from './dockerignore.ts';
 import { parseInstructions, stagesOf, type Instruction } from './dockerfile-instructions.ts';
 import { repoPath, deployPath } from './deploy-paths.ts';
