@@ -138,8 +138,10 @@ describeEachDatabase('account linking end to end', ({ it, open, openAgain }) => 
   let discordGrantDead = false;
 
   const member = (name: string) => sim.demo.members[name]!;
+  // What is checked here is the answer, not its speed (the interaction tests and `npm run bench` time it):
+  // a generous wait keeps a machine busy with other test files from failing it.
   const command = (name: string, userId: string, options: Record<string, string> = {}) =>
-    sim.control<Callback>('POST', '/interactions', { kind: 'command', name, options, userId, channelId: sim.demo.channels.events, waitMs: 5_000 });
+    sim.control<Callback>('POST', '/interactions', { kind: 'command', name, options, userId, channelId: sim.demo.channels.events, waitMs: 15_000 });
   const logsWith = (msg: string): LogLine[] => captured.lines.filter((l) => l.msg === msg);
   const refreshJob = (h: Hub) => h.linking.jobs.find((j) => j.name === 'linking.token-refresh')!;
   const runJob = async (h: Hub, name: string) => h.linking.jobs.find((j) => j.name === name)!.run({ now: Date.now(), signal: new AbortController().signal });
