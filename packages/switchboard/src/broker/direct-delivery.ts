@@ -12,7 +12,7 @@ import type { AppRecord } from '../storage/app-repository.ts';
 import type { AppRegistry } from './app-registry.ts';
 import { appLiveness } from './app-status.ts';
 import { checkCallbackUrl, systemResolver, type Resolver, type UrlPolicy } from './outgoing-url-policy.ts';
-import { newEventId, webhookEventBody, type WebhookEventType } from './webhook-event.ts';
+import { newEventId, webhookEventJson, type WebhookEventType } from './webhook-event.ts';
 import { buildWebhookRequest } from './webhook-signer.ts';
 import { pinnedHttpTransport, type WebhookTransport } from './webhook-transport.ts';
 
@@ -63,7 +63,7 @@ export class DirectDelivery {
       const [current, previous] = apps.signingSecrets(app, startedAt);
       const request = buildWebhookRequest({
         webhookId: eventId,
-        payload: webhookEventBody({ id: eventId, type: event.type, appId: app.id, guildId: event.guildId, createdAt: now, data: JSON.stringify(event.data) }),
+        body: webhookEventJson({ id: eventId, type: event.type, appId: app.id, guildId: event.guildId, createdAt: now, data: JSON.stringify(event.data) }),
         secrets: { current: current!, previous: previous ?? null, previousExpiresAt: app.previousSecretExpiresAt },
         now: startedAt,
       });

@@ -46,21 +46,10 @@ export function newEventId(): string {
   return `evt_${randomUUID().replaceAll('-', '')}`;
 }
 
-/** The body for a stored event; `data` is the stored JSON text of the event's data. */
-export function webhookEventBody(event: { id: string; type: string; appId: string; guildId: string | null; createdAt: number; data: string }): WebhookEventBody {
-  return {
-    id: event.id,
-    type: event.type,
-    appId: event.appId,
-    guildId: event.guildId,
-    createdAt: new Date(event.createdAt).toISOString(),
-    data: JSON.parse(event.data) as unknown,
-  };
-}
-
 /**
- * `JSON.stringify(webhookEventBody(event))`, built around the stored JSON text of `data` instead of parsing
- * it only to serialise it again (the text is what `JSON.stringify` made of the data when it was stored).
+ * The body of a stored event as JSON text (a `WebhookEventBody`, keys in its order), built around the stored
+ * JSON text of `data` instead of parsing it only to serialise it again (the text is what `JSON.stringify` made
+ * of the data when it was stored).
  */
 export function webhookEventJson(event: { id: string; type: string; appId: string; guildId: string | null; createdAt: number; data: string }): string {
   const createdAt = new Date(event.createdAt).toISOString();

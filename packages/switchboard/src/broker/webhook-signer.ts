@@ -53,14 +53,9 @@ export function activeSecrets(secrets: SigningSecrets, now: number): string[] {
   return previousActive ? [secrets.current, secrets.previous!] : [secrets.current];
 }
 
-/**
- * The signed request. Give either `payload` (serialised here with `JSON.stringify`) or `body`, JSON text
- * already serialised (so that stored JSON is not parsed only to be serialised again).
- */
-export function buildWebhookRequest(
-  input: { webhookId: string; secrets: SigningSecrets; now: number } & ({ payload: unknown; body?: undefined } | { body: string; payload?: undefined }),
-): WebhookRequest {
-  const body = input.body ?? JSON.stringify(input.payload);
+/** The signed request for `body`, the JSON text to send (the event body: `webhookEventJson`). */
+export function buildWebhookRequest(input: { webhookId: string; body: string; secrets: SigningSecrets; now: number }): WebhookRequest {
+  const { body } = input;
   const timestamp = Math.floor(input.now / 1000);
   const signature = activeSecrets(input.secrets, input.now)
     .map((secret) => webhookSignature(secret, input.webhookId, timestamp, body))

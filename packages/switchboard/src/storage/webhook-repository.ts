@@ -58,6 +58,13 @@ const INSERT_CHUNK = 400;
  */
 export async function enqueueEvents(db: Kysely<Tables>, inputs: readonly EnqueueEventInput[]): Promise<EnqueueResult[]> {
   const created = new Set<string>();
+  // One Discord event routed to several apps is one object: serialise it once.
+  const texts = new Map<unknown, string>();
+  const textOf = (payload: unknown): string => {
+    let text = texts.get(payload);
+    if (text === undefined) texts.set(payload, (text = JSON.stringify(payload ?? {})));
+    return text;
+  };
   for (let start = 0; start < inputs.length; start += INSERT_CHUNK) {
     const chunk = inputs.slice(start, start + INSERT_CHUNK);
     const inserted = await db
@@ -68,7 +75,7 @@ export async function enqueueEvents(db: Kysely<Tables>, inputs: readonly Enqueue
           app_id: input.appId,
           type: input.type,
           guild_id: input.guildId,
-          payload: JSON.stringify(input.payload ?? {}),
+          payload: textOf(input.payload),
           created_at: input.now,
         })),
       )

@@ -6,6 +6,14 @@
 
 export type HtmlPage = { status: number; headers: Record<string, string>; html: string };
 
+/**
+ * How a browser flow (signing in with Discord, linking an account) begins: a redirect to the provider with a
+ * cookie binding the flow to this browser, or a page saying why it cannot begin.
+ */
+export type BrowserFlowStart =
+  | { kind: 'redirect'; location: string; browserBinding: string; maxAgeSeconds: number }
+  | { kind: 'page'; page: HtmlPage };
+
 export const HTML_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",

@@ -16,7 +16,7 @@ import { API_PREFIX, ApiError, commonErrorResponses, envelopeOf, errorEnvelope, 
 import { clearCookie, readCookie, sessionCookieFor, setCookie, signInCookieFor } from '../cookies.ts';
 import type { DashboardSessions } from './dashboard-sessions.ts';
 import type { DiscordSignIn } from './discord-sign-in.ts';
-import { sendHtmlPage } from '../html-reply.ts';
+import { sendBrowserFlowStart, sendHtmlPage } from '../html-reply.ts';
 
 export type DashboardGuild = { id: string; name: string; iconUrl: string | null };
 
@@ -60,15 +60,7 @@ export function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOp
   const checks = { publicOrigin, csrfValid: (cookie: string, presented: string | undefined) => options.sessions.csrfValid(cookie, presented) };
 
   typed.get('/auth/discord/login', { logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
-    const result = await options.signIn.start(request.ip, request.headers['user-agent'] ?? '');
-    if (result.kind === 'page') return sendHtmlPage(reply, result.page);
-    return reply
-      .status(302)
-      .header('set-cookie', setCookie(signInCookie, result.browserBinding, result.maxAgeSeconds))
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('location', result.location)
-      .send();
+    return sendBrowserFlowStart(reply, signInCookie, await options.signIn.start(request.ip, request.headers['user-agent'] ?? ''));
   });
 
   typed.get('/auth/discord/callback', { logLevel: 'warn', schema: { hide: true, querystring: callbackQuery } }, async (request, reply) => {

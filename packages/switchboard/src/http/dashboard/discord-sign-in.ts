@@ -8,7 +8,7 @@
  * through the bot). Codes, states, tokens and bindings are never logged.
  */
 import type { Logger } from 'pino';
-import { htmlPage, type HtmlPage } from '../../util/html-page.ts';
+import { htmlPage, type BrowserFlowStart, type HtmlPage } from '../../util/html-page.ts';
 import type { OAuthSessionStore } from '../../modules/linking/oauth-session-store.ts';
 import { pkceChallenge } from '../../modules/linking/oauth-state.ts';
 import type { OAuthProviderClient } from '../../modules/linking/providers/oauth-provider-client.ts';
@@ -38,7 +38,6 @@ export type DiscordSignInOptions = {
   now?: () => number;
 };
 
-export type SignInStart = { kind: 'redirect'; location: string; browserBinding: string; maxAgeSeconds: number } | { kind: 'page'; page: HtmlPage };
 
 export type SignInCallbackQuery = { code?: string | undefined; state?: string | undefined; error?: string | undefined };
 
@@ -79,7 +78,7 @@ export class DiscordSignIn {
     return this.#o.client !== undefined;
   }
 
-  async start(ip: string, userAgent: string): Promise<SignInStart> {
+  async start(ip: string, userAgent: string): Promise<BrowserFlowStart> {
     const client = this.#o.client;
     if (!client) return { kind: 'page', page: NOT_CONFIGURED };
     const session = await this.#o.oauthSessions.begin({

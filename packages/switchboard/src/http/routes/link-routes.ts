@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LinkFlow } from '../../modules/linking/link-flow.ts';
-import { clearCookie, linkCookieFor, readCookie, setCookie } from '../cookies.ts';
-import { sendHtmlPage } from '../html-reply.ts';
+import { clearCookie, linkCookieFor, readCookie } from '../cookies.ts';
+import { sendBrowserFlowStart, sendHtmlPage } from '../html-reply.ts';
 
 // The token is 43 base64url characters; anything else cannot be a link and is answered by the page for an unknown link.
 const tokenParams = z.object({ token: z.string().min(1, 'the link token is missing').max(200, 'the link token is too long') });
@@ -36,16 +36,8 @@ export function linkRoutes(app: FastifyInstance, options: LinkRoutesOptions): vo
     '/link/:token',
     { logLevel: 'warn', schema: { hide: true, params: tokenParams } },
     async (request, reply) => {
-      const result = await options.flow.start(request.params.token, request.ip, request.headers['user-agent'] ?? '');
-      if (result.kind === 'page') return sendHtmlPage(reply, result.page);
-      return reply
-        .status(302)
-        .header('set-cookie', setCookie(cookie, result.browserBinding, result.maxAgeSeconds))
-        .header('cache-control', 'no-store')
-        // Keeps the one-time link's URL from reaching the provider in a Referer header.
-        .header('referrer-policy', 'no-referrer')
-        .header('location', result.location)
-        .send();
+      // No Referer: the one-time link's URL must not reach the provider.
+      return sendBrowserFlowStart(reply, cookie, await options.flow.start(request.params.token, request.ip, request.headers['user-agent'] ?? ''));
     },
   );
 

@@ -13,7 +13,7 @@ import type { OAuthPlatform } from '../../storage/schema.ts';
 import type { ConnectionStore } from './connection-store.ts';
 import type { LinkInvitations } from './link-invitations.ts';
 import { linkPage, type LinkPageKind } from './link-pages.ts';
-import type { HtmlPage } from '../../util/html-page.ts';
+import type { BrowserFlowStart, HtmlPage } from '../../util/html-page.ts';
 import type { OAuthRefusalCode, OAuthSessionStore } from './oauth-session-store.ts';
 import { isOAuthPlatform, pkceChallenge } from './oauth-state.ts';
 import type { OAuthProviderClient } from './providers/oauth-provider-client.ts';
@@ -36,9 +36,6 @@ export type LinkFlowOptions = {
   now?: () => number;
 };
 
-export type LinkStartResult =
-  | { kind: 'redirect'; location: string; browserBinding: string; maxAgeSeconds: number }
-  | { kind: 'page'; page: HtmlPage };
 
 export type LinkCallbackQuery = { code?: string | undefined; state?: string | undefined; error?: string | undefined };
 
@@ -63,7 +60,7 @@ export class LinkFlow {
     this.#now = options.now ?? Date.now;
   }
 
-  async start(token: string, ip: string, userAgent: string): Promise<LinkStartResult> {
+  async start(token: string, ip: string, userAgent: string): Promise<BrowserFlowStart> {
     const now = this.#now();
     const redeemed = await this.#o.invitations.redeem(token, now);
     if (!redeemed.ok) {
