@@ -159,11 +159,10 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     });
     scheduler.register(jobRunRetentionJob(jobs));
     // Each guild's configuration; with several instances, a change drops every instance's cached copy through Redis.
-    // The subscriber skips ioredis's ready check: its INFO, sent after an early SUBSCRIBE, fails and loses the subscription.
     const guildConfigs = new GuildConfigService({
       repository: new GuildConfigRepository(database.db),
       invalidation: config.redisUrl
-        ? redisConfigInvalidation(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false }), { instanceId: config.instanceId, keyPrefix: config.redisKeyPrefix, quitOnClose: true })
+        ? redisConfigInvalidation(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }), new Redis(config.redisUrl, { maxRetriesPerRequest: null }), { instanceId: config.instanceId, keyPrefix: config.redisKeyPrefix, quitOnClose: true })
         : LOCAL_CONFIG_INVALIDATION,
     });
     const fileProblems = await guildConfigs.loadFiles(await readOverrideFiles(config.guildConfigDir));

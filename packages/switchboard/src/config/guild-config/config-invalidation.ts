@@ -24,8 +24,8 @@ export const CONFIG_INVALIDATION_CHANNEL = 'guild-config:changed';
 
 /**
  * Redis pub/sub. `publisher` is a normal connection; `subscriber` is given over to subscribing (Redis requires
- * a connection of its own; create it with `enableReadyCheck: false`, or ioredis's ready check, sent after the
- * queued SUBSCRIBE, is refused in subscriber mode and nothing is ever received).
+ * a connection of its own). SUBSCRIBE is sent only once the subscriber is ready: queued before, it would
+ * precede ioredis's ready check, which Redis refuses in subscriber mode, and nothing would ever be received.
  */
 export function redisConfigInvalidation(
   publisher: Redis,
@@ -47,6 +47,10 @@ export function redisConfigInvalidation(
           // Not ours: ignore.
         }
       });
+      if (subscriber.status !== 'ready') {
+        // Not `once(…, 'ready')`: that gives up at the first connection error, while ioredis keeps retrying.
+        await new Promise<void>((resolve) => subscriber.once('ready', () => resolve()));
+      }
       await subscriber.subscribe(channelName);
     },
     async close() {
