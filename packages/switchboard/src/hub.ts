@@ -122,6 +122,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     options.database ??
     openDatabase(config.databaseUrl, {
       onConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection failed; it will be replaced'),
+      backgroundCheckpoints: true,
     });
   let rateLimiter: RateLimiter | undefined;
   try {

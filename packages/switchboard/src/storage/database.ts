@@ -26,6 +26,11 @@ export type DatabaseOptions = {
   poolSize?: number;
   /** Told when an idle PostgreSQL connection fails (a database restart); the pool replaces it. */
   onConnectionError?: (error: Error) => void;
+  /**
+   * SQLite: checkpoint the write-ahead log on a thread of its own, off the commit path (a long-running hub
+   * under write load; a command that opens the database for a moment does not need the thread).
+   */
+  backgroundCheckpoints?: boolean;
 };
 
 const INT8_OID = 20;
@@ -45,7 +50,7 @@ function redactedPostgres(url: string): string {
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   const sqlitePath = sqlitePathOf(url);
   if (sqlitePath !== undefined) {
-    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: openSqliteFile(sqlitePath) }) });
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: openSqliteFile(sqlitePath, { backgroundCheckpoints: options.backgroundCheckpoints ?? false }) }) });
     return {
       db,
       dialect: 'sqlite',

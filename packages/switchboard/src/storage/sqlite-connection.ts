@@ -65,8 +65,8 @@ function bindable(parameters: ReadonlyArray<unknown>): SqliteValue[] {
   });
 }
 
-/** Opens (and creates) a SQLite file with WAL, foreign keys and a busy timeout. */
-export function openSqliteFile(filename: string): SqliteDatabase {
+/** Opens (and creates) a SQLite file with WAL, foreign keys and a busy timeout; with `backgroundCheckpoints`, starts the checkpointer. */
+export function openSqliteFile(filename: string, options: { backgroundCheckpoints: boolean } = { backgroundCheckpoints: false }): SqliteDatabase {
   if (filename !== ':memory:') mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   const database = new DatabaseSync(filename, { timeout: 5000 });
   database.exec('PRAGMA journal_mode = WAL');
@@ -74,7 +74,7 @@ export function openSqliteFile(filename: string): SqliteDatabase {
   database.exec('PRAGMA synchronous = NORMAL');
   let open = true;
   let checkpointer: Worker | undefined;
-  if (filename !== ':memory:') {
+  if (options.backgroundCheckpoints && filename !== ':memory:') {
     // Checkpoints run on the checkpointer's thread; a commit that crosses this many pages runs one only as a fallback.
     database.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     checkpointer = startCheckpointer(path.resolve(filename), () => {
