@@ -10,7 +10,7 @@ import type { Config } from './config/environment.ts';
 import { DiscordRuntime, FatalStartError } from './discord/discord-runtime.ts';
 import { NO_DISCORD_CONNECTION } from './discord/connected-api.ts';
 import type { BotStatus } from './discord/bot-status.ts';
-import type { HubModule } from './modules/hub-module.ts';
+import type { HubModule, ModuleContext } from './modules/hub-module.ts';
 import { builtInModules } from './modules/built-in-modules.ts';
 import { createTicketsFeature } from './modules/tickets/tickets-feature.ts';
 import { createAttendanceFeature } from './modules/attendance/attendance-feature.ts';
@@ -295,6 +295,13 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     const guilds = new GuildDirectory();
     const ticketStats = new TicketRepository(database.db);
     const sessionStats = new AttendanceRepository(database.db);
+    // One context per module, not one per event: a child logger is not free, and every event reaches every module.
+    const moduleContexts = new Map<HubModule, ModuleContext>();
+    const moduleContext = (module: HubModule): ModuleContext => {
+      let context = moduleContexts.get(module);
+      if (!context) moduleContexts.set(module, (context = { api: discord!.api, logger: discordLogger.child({ module: module.name }) }));
+      return context;
+    };
     const events = new EventRouter({
       metrics,
       logger: discordLogger,
@@ -302,7 +309,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       guilds,
       interactions: () => router,
       modules: () => discord?.enabledModules ?? [],
-      context: (module) => ({ api: discord!.api, logger: discordLogger.child({ module: module.name }) }),
+      context: (module) => moduleContext(module),
     });
     const gatewayRedis = config.redisUrl && options.discord !== false && config.discordToken ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined;
     const discord =

@@ -114,6 +114,12 @@ export class DeliveryWorker {
   readonly #finishes: MicroBatcher<FinishAttemptInput, boolean>;
   /** Apps whose endpoint answered 2xx, noted once per app however many deliveries of it finished together. */
   readonly #successes: MicroBatcher<string, undefined>;
+  /**
+   * Deliveries whose attempt is over but not yet recorded (waiting for the batch of finished attempts),
+   * per app and in all. They no longer take a slot: the next claim need not wait for the record.
+   */
+  readonly #settling = new Map<string, number>();
+  #settlingTotal = 0;
   /** Opened signing secrets by app, column and sealed value (see `#opened`). */
   readonly #openedSecrets = new Map<string, string>();
 
@@ -191,7 +197,7 @@ export class DeliveryWorker {
     } catch (error) {
       this.#options.logger.error({ err: error }, 'could not claim webhook deliveries; will try again');
     }
-    const free = this.#concurrency - this.#inFlight.size;
+    const free = this.#free;
     // Found work and still has room: look again soon. Otherwise poll, or be woken by a finishing delivery.
     this.#schedule((claimed > 0 || this.#wakePending) && free > 0 ? this.#wakeDelayMs : (this.#options.pollIntervalMs ?? 1_000));
   }
@@ -210,8 +216,17 @@ export class DeliveryWorker {
     return this.#options.wakeDelayMs ?? DEFAULT_WAKE_DELAY_MS;
   }
 
+  /**
+   * Slots for new deliveries: those whose attempt is over do not count, but no more than twice the
+   * concurrency are held in memory while their records wait (a slow database must not let them pile up).
+   */
+  get #free(): number {
+    const concurrency = this.#concurrency;
+    return Math.min(concurrency - (this.#inFlight.size - this.#settlingTotal), 2 * concurrency - this.#inFlight.size);
+  }
+
   async #claimAndLaunch(): Promise<Promise<void>[]> {
-    const free = this.#concurrency - this.#inFlight.size;
+    const free = this.#free;
     if (free <= 0 || this.#stopping) return [];
     const now = this.#now;
     const claimed = await this.#options.repository.claimDue({
@@ -221,6 +236,7 @@ export class DeliveryWorker {
       limit: free,
       perAppLimit: this.#options.perAppConcurrency ?? DEFAULT_PER_APP_CONCURRENCY,
       onlineSince: now - (this.#options.offlineAfterMs ?? 300_000),
+      settling: this.#settling,
     });
     return claimed.map((delivery) => {
       const promise = this.#deliver(delivery)
@@ -256,21 +272,36 @@ export class DeliveryWorker {
       outcome = decision.retry ? { status: 'failed', nextAttemptAt: this.#now + decision.delayMs } : { status: 'dead' };
       reported = decision.retry ? 'retrying' : 'dead';
     }
-    const kept = await this.#finishes.add({
-      deliveryId: delivery.id,
-      owner: this.#owner,
-      startedAt,
-      durationMs,
-      statusCode: status,
-      error: result.error,
-      outcome,
-    });
+    this.#settle(delivery.appId, 1);
+    let kept: boolean;
+    try {
+      kept = await this.#finishes.add({
+        deliveryId: delivery.id,
+        owner: this.#owner,
+        startedAt,
+        durationMs,
+        statusCode: status,
+        error: result.error,
+        outcome,
+      });
+    } finally {
+      this.#settle(delivery.appId, -1);
+    }
     const fields = { deliveryId: delivery.id, appId: delivery.appId, webhookId: delivery.event.id, statusCode: status, durationMs };
     if (!kept) this.#options.logger.warn(fields, 'a webhook delivery lease was lost before its attempt was recorded');
     else if (reported === 'dead') this.#options.logger.warn({ ...fields, error: result.error }, 'a webhook delivery ran out of attempts and is dead');
     else this.#options.logger.debug({ ...fields, outcome: reported, error: result.error }, 'webhook attempt made');
     this.#options.onAttempt?.({ deliveryId: delivery.id, appId: delivery.appId, eventType: delivery.event.type, outcome: reported, statusCode: status, error: result.error, durationMs });
     await this.#updateEndpointHealth(delivery.appId, reported);
+  }
+
+  /** Counts a delivery of `appId` as settling (+1) or no longer (−1); a slot freed wakes the worker. */
+  #settle(appId: string, change: 1 | -1): void {
+    const count = (this.#settling.get(appId) ?? 0) + change;
+    if (count > 0) this.#settling.set(appId, count);
+    else this.#settling.delete(appId);
+    this.#settlingTotal += change;
+    if (change > 0) this.wake();
   }
 
   /** One try: check the URL, sign, post. Never throws: every failure becomes the attempt's error. */

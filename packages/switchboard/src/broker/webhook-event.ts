@@ -16,7 +16,7 @@
  * Receivers must treat `id` as an idempotency key: delivery is at least once, so the same event can
  * arrive twice (after a timeout, or a redelivery asked for by the app's owner).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 export const WEBHOOK_EVENT_TYPES = [
   'message.create',
@@ -41,9 +41,13 @@ export type WebhookEventBody = {
   data: unknown;
 };
 
-/** A fresh event id: `evt_` and 32 hex digits. */
-export function newEventId(): string {
-  return `evt_${randomUUID().replaceAll('-', '')}`;
+/**
+ * A fresh event id: `evt_` and 32 hex digits, the first 12 the time in milliseconds and the other 20
+ * random (80 bits). Ids made later sort later, so that the outbox's indexes take new events at one place
+ * (see `gatewayEventId`).
+ */
+export function newEventId(now = Date.now()): string {
+  return `evt_${now.toString(16).padStart(12, '0')}${randomBytes(10).toString('hex')}`;
 }
 
 /**

@@ -11,7 +11,9 @@
  * A claim takes at most `perAppLimit` deliveries of an app, counting those the app already has in
  * flight on any worker, so that one slow app cannot occupy every slot. On PostgreSQL two claims at the
  * same instant do not see each other's uncommitted leases and may together exceed that limit briefly
- * (so may two processes sharing one SQLite file; claims of one process never do).
+ * (so may two processes sharing one SQLite file). A worker's deliveries whose attempt is over but not yet
+ * recorded do not count (`settling`); one recorded while a claim counts may be missed by that count and
+ * let the claim exceed the limit by as many.
  *
  * Many events are enqueued with one multi-row insert per table (`enqueueEvents`), and many finished
  * attempts recorded in one transaction (`finishAttempts`): a transaction costs about the same whether it
@@ -20,6 +22,7 @@
 import { sql, type Kysely, type ExpressionBuilder } from 'kysely';
 import type { Dialect } from './database.ts';
 import type { Tables, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryStatus } from './schema.ts';
+import { padToPowerOfTwo, powerOfTwoChunks } from '../util/statement-shapes.ts';
 
 export type EnqueueEventInput = {
   /** The event id, sent as `webhook-id` (see `newEventId()`); enqueueing the same id again does nothing. */
@@ -49,12 +52,10 @@ export async function enqueueEvent(db: Kysely<Tables>, input: EnqueueEventInput)
   return result!;
 }
 
-/** Rows per multi-row insert: 400 deliveries × 12 columns stay far below either database's parameter limit. */
-const INSERT_CHUNK = 400;
-
 /**
- * `enqueueEvent` for many events at once, with one multi-row insert per table (per 400 events), one
- * result per input in order. Run it in a transaction to commit all or none.
+ * `enqueueEvent` for many events at once, with a few multi-row inserts per table (chunks of
+ * `powerOfTwoChunks`, so that the statements stay prepared), one result per input in order. Run it in a
+ * transaction to commit all or none.
  */
 export async function enqueueEvents(db: Kysely<Tables>, inputs: readonly EnqueueEventInput[]): Promise<EnqueueResult[]> {
   const created = new Set<string>();
@@ -65,8 +66,7 @@ export async function enqueueEvents(db: Kysely<Tables>, inputs: readonly Enqueue
     if (text === undefined) texts.set(payload, (text = JSON.stringify(payload ?? {})));
     return text;
   };
-  for (let start = 0; start < inputs.length; start += INSERT_CHUNK) {
-    const chunk = inputs.slice(start, start + INSERT_CHUNK);
+  for (const chunk of powerOfTwoChunks(inputs)) {
     const inserted = await db
       .insertInto('webhook_events')
       .values(
@@ -85,25 +85,27 @@ export async function enqueueEvents(db: Kysely<Tables>, inputs: readonly Enqueue
     if (inserted.length === 0) continue;
     const fresh = new Set(inserted.map((row) => row.id));
     const deliveries = chunk.filter((input) => fresh.delete(input.id));
-    await db
-      .insertInto('webhook_deliveries')
-      .values(
-        deliveries.map((input) => ({
-          id: deliveryIdOf(input.id),
-          event_id: input.id,
-          app_id: input.appId,
-          status: 'pending' as const,
-          attempts: 0,
-          next_attempt_at: input.now,
-          lease_owner: null,
-          lease_expires_at: null,
-          last_status_code: null,
-          last_error: null,
-          delivered_at: null,
-          created_at: input.now,
-        })),
-      )
-      .execute();
+    for (const rows of powerOfTwoChunks(deliveries)) {
+      await db
+        .insertInto('webhook_deliveries')
+        .values(
+          rows.map((input) => ({
+            id: deliveryIdOf(input.id),
+            event_id: input.id,
+            app_id: input.appId,
+            status: 'pending' as const,
+            attempts: 0,
+            next_attempt_at: input.now,
+            lease_owner: null,
+            lease_expires_at: null,
+            last_status_code: null,
+            last_error: null,
+            delivered_at: null,
+            created_at: input.now,
+          })),
+        )
+        .execute();
+    }
     for (const input of deliveries) created.add(input.id);
   }
   // An id given twice is created by its first occurrence only.
@@ -136,6 +138,11 @@ export type ClaimRequest = {
   perAppLimit: number;
   /** Only apps whose last heartbeat is at or after this time (ms) are delivered to. */
   onlineSince: number;
+  /**
+   * Per app, the claimer's deliveries whose attempt is over but not yet recorded: they are still
+   * `delivering` in the database, but no longer in flight, so they do not count against `perAppLimit`.
+   */
+  settling?: ReadonlyMap<string, number>;
 };
 
 export type AttemptOutcome =
@@ -318,11 +325,12 @@ export class WebhookRepository {
       .where('a.last_heartbeat_at', 'is not', null)
       .where('a.last_heartbeat_at', '>=', request.onlineSince)
       .execute();
+    const inFlight = (row: { id: string; in_flight: number | null }) => Number(row.in_flight ?? 0) - (request.settling?.get(row.id) ?? 0);
     return rows
-      .filter((row) => row.oldest_due !== null && Number(row.in_flight ?? 0) < request.perAppLimit)
+      .filter((row) => row.oldest_due !== null && inFlight(row) < request.perAppLimit)
       .sort((x, y) => Number(x.oldest_due) - Number(y.oldest_due) || (x.id < y.id ? -1 : 1))
       .slice(0, request.limit)
-      .map((row) => ({ id: row.id, room: Math.min(request.limit, request.perAppLimit - Number(row.in_flight ?? 0)) }));
+      .map((row) => ({ id: row.id, room: Math.min(request.limit, request.perAppLimit - inFlight(row)) }));
   }
 
   /** Each app's earliest due deliveries (as many as it has room for), as one `c(id, next_attempt_at)`. */
@@ -368,7 +376,7 @@ export class WebhookRepository {
         'a.previous_signing_secret',
         'a.previous_secret_expires_at',
       ])
-      .where('d.id', 'in', ids)
+      .where('d.id', 'in', padToPowerOfTwo(ids))
       .orderBy('d.created_at')
       .execute();
     return rows.map((row) => ({
@@ -416,12 +424,12 @@ export class WebhookRepository {
     return this.#db.transaction().execute(async (trx) => {
       const kept = await this.#releaseAll(trx, inputs);
       const logged = inputs.filter((_, index) => kept[index]);
-      for (let start = 0; start < logged.length; start += INSERT_CHUNK) {
+      for (const chunk of powerOfTwoChunks(logged)) {
         // Each attempt numbered after those already logged for its delivery (a delivery appears once: its lease is released above).
         await trx
           .insertInto('webhook_attempts')
           .values(
-            logged.slice(start, start + INSERT_CHUNK).map((input) => ({
+            chunk.map((input) => ({
               delivery_id: input.deliveryId,
               attempt: trx
                 .selectFrom('webhook_attempts')
@@ -441,7 +449,7 @@ export class WebhookRepository {
 
   /**
    * Records each outcome on its delivery and releases the lease, where the input's `owner` still holds it:
-   * one `update … from (values …)` per 400 attempts rather than one statement per attempt (each built by
+   * a few `update … from (values …)` (chunks of `powerOfTwoChunks`) rather than one statement per attempt (each built by
    * Kysely and run on the event loop). `delivered_at` is set only when delivered and `next_attempt_at`
    * only when failed; otherwise both keep their value. One answer per input, in order; a delivery given
    * twice is recorded by its first occurrence only, as a second would find its lease already released.
@@ -450,8 +458,8 @@ export class WebhookRepository {
     const released = new Set<string>();
     const seen = new Set<string>();
     const unique = inputs.filter((input) => !seen.has(input.deliveryId) && seen.add(input.deliveryId));
-    for (let start = 0; start < unique.length; start += INSERT_CHUNK) {
-      const rows = unique.slice(start, start + INSERT_CHUNK).map(({ deliveryId, owner, outcome, statusCode, error, startedAt, durationMs }) => {
+    for (const chunk of powerOfTwoChunks(unique)) {
+      const rows = chunk.map(({ deliveryId, owner, outcome, statusCode, error, startedAt, durationMs }) => {
         const nextAttemptAt = outcome.status === 'failed' ? outcome.nextAttemptAt : null;
         const deliveredAt = outcome.status === 'delivered' ? startedAt + durationMs : null;
         // Typed, so that PostgreSQL does not take the parameters for text.

@@ -345,4 +345,35 @@ describeEachDatabase('webhook delivery worker', ({ it, dialect, open, openAgain 
     }
     assert.equal(new Set(app.received.map((h) => h.webhookId)).size, 20);
   });
+
+  it('frees a slot when the answer arrives, not when the attempt is recorded, and holds at most twice its slots unrecorded', async () => {
+    const database = await open();
+    const secret = newSigningSecret();
+    const app = await receiver({ secret });
+    await insertTestApp(database.db, box, { id: 'app', callbackUrl: app.url, secret });
+    for (let i = 0; i < 5; i += 1) await enqueue(database, 'app', `evt_held_${i}`);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The records of finished attempts wait, as they would for a busy database.
+    class HeldRecords extends WebhookRepository {
+      override async finishAttempts(...args: Parameters<WebhookRepository['finishAttempts']>) {
+        await held;
+        return super.finishAttempts(...args);
+      }
+    }
+    const worker = workerFor(database, { repository: new HeldRecords(database.db, database.dialect), concurrency: 1, perAppConcurrency: 1, pollIntervalMs: 60_000 });
+    worker.start();
+    try {
+      // One slot, one per app: the second is sent while the first one's record still waits.
+      await runUntil([], async () => app.received.length === 2, 'a second delivery while the first is unrecorded');
+      await sleep(100);
+      assert.equal(app.received.length, 2, 'no more than twice the slots wait for their records');
+      release();
+      await runUntil([], async () => app.received.length === 5, 'the rest once the records are written');
+    } finally {
+      release();
+      await worker.stop();
+    }
+    for (let i = 0; i < 5; i += 1) assert.equal((await delivery(database, `evt_held_${i}`)).status, 'delivered');
+  });
 });

@@ -28,4 +28,23 @@ describe('gatewayEventId', () => {
     ]);
     assert.equal(ids.size, 7);
   });
+
+  it('grows with the sequence within a session, so that one session\'s events sort in the order they came', () => {
+    const sequences = [1, 2, 9, 10, 15, 16, 255, 256, 4_096, 1_000_000];
+    const ids = sequences.map((sequence) => gatewayEventId('app-one', 'message.create', { ...origin, sequence }));
+    assert.deepEqual([...ids].sort(), ids);
+    // The copies of one dispatch for two apps differ, and sort between the neighbouring dispatches.
+    const other = gatewayEventId('app-two', 'message.create', { ...origin, sequence: 9 });
+    assert.ok(other > ids[1]! && other < ids[3]!);
+  });
+});
+
+describe('newEventId', () => {
+  it('sorts by the time it was made, and two made in the same millisecond differ', () => {
+    const earlier = newEventId(1_700_000_000_000);
+    const later = newEventId(1_700_000_000_001);
+    assert.match(earlier, /^evt_[0-9a-f]{32}$/);
+    assert.ok(earlier < later);
+    assert.notEqual(newEventId(1_700_000_000_000), newEventId(1_700_000_000_000));
+  });
 });
