@@ -122,7 +122,6 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
     options.database ??
     openDatabase(config.databaseUrl, {
       onConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection failed; it will be replaced'),
-      backgroundCheckpoints: true,
     });
   let rateLimiter: RateLimiter | undefined;
   try {
@@ -202,6 +201,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       publicUrl: config.publicUrl,
       settings: config.tickets,
       guildStaffRoles: async (guildId) => (await guildConfigs.get(guildId)).roleMappings.ticketStaff,
+      isThread: (channelId) => broker.channels.isThread(channelId),
     });
     for (const job of tickets.jobs) scheduler.register(job);
     // Ticket categories kept in guild settings exist as declared: those of override files now, others as they change.

@@ -29,6 +29,8 @@ export function createTicketsFeature(options: {
   settings: TicketSettings;
   /** The guild's own ticket staff roles (its configuration). */
   guildStaffRoles?: (guildId: string) => Promise<readonly string[]>;
+  /** Whether a channel is a thread, when known (see `TicketsModuleOptions`). */
+  isThread?: (channelId: string) => boolean | undefined;
 }): TicketsFeature {
   const tickets = createTickets(options.db);
   const module = createTicketsModule({
@@ -38,6 +40,7 @@ export function createTicketsFeature(options: {
     logger: options.logger,
     dashboardUrl: (ticket) => `${options.publicUrl}/tickets/${ticket.guildId}/${ticket.number}`,
     ...(options.guildStaffRoles ? { guildStaffRoles: options.guildStaffRoles } : {}),
+    ...(options.isThread ? { isThread: options.isThread } : {}),
   });
   return {
     module,

@@ -51,6 +51,12 @@ export type TicketsModuleOptions = {
   dashboardUrl: (ticket: TicketRecord) => string;
   /** The guild's own ticket staff roles (its configuration); none by default. */
   guildStaffRoles?: (guildId: string) => Promise<readonly string[]>;
+  /**
+   * Whether a channel is a thread, undefined when not known. A message in a channel known not to be a
+   * thread cannot be in a ticket, so it is not looked up (one query per message of every channel was
+   * most of the module's work while a bot's channels were busy).
+   */
+  isThread?: (channelId: string) => boolean | undefined;
 };
 
 /** What the intent check and `switchboard doctor` need to know, without the handlers. */
@@ -347,6 +353,7 @@ export function createTicketsModule(options: TicketsModuleOptions): TicketsModul
     async onDispatch(event: GatewayDispatchPayload) {
       if (event.t === 'THREAD_DELETE' || event.t === 'THREAD_UPDATE') return sync.reconcile(event);
       if (event.t !== 'MESSAGE_CREATE' || event.d.author.bot || !event.d.guild_id) return;
+      if (options.isThread?.(event.d.channel_id) === false) return;
       const ticket = await service.byThread(event.d.channel_id);
       if (!ticket) return;
       const category = await sync.categoryOf(ticket);
