@@ -2,8 +2,9 @@
  * One database handle for the whole process, on SQLite or PostgreSQL depending on DATABASE_URL.
  * Everything above this file speaks Kysely and does not care which.
  */
+import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { openSqliteFile } from './sqlite-connection.ts';
 import type { Tables } from './schema.ts';
 
@@ -26,11 +27,6 @@ export type DatabaseOptions = {
   poolSize?: number;
   /** Told when an idle PostgreSQL connection fails (a database restart); the pool replaces it. */
   onConnectionError?: (error: Error) => void;
-  /**
-   * SQLite: checkpoint the write-ahead log on a thread of its own, off the commit path (a long-running hub
-   * under write load; a command that opens the database for a moment does not need the thread).
-   */
-  backgroundCheckpoints?: boolean;
 };
 
 const INT8_OID = 20;
@@ -50,7 +46,7 @@ function redactedPostgres(url: string): string {
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   const sqlitePath = sqlitePathOf(url);
   if (sqlitePath !== undefined) {
-    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: openSqliteFile(sqlitePath, { backgroundCheckpoints: options.backgroundCheckpoints ?? false }) }) });
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: openSqliteFile(sqlitePath) }) });
     return {
       db,
       dialect: 'sqlite',
@@ -64,6 +60,8 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must start with sqlite: or postgres://');
   const schema = options.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  // The PostgreSQL driver (a few MB of memory) is loaded only by a hub that uses PostgreSQL.
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
