@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { pinnedHttpTransport } from '../../src/broker/webhook-transport.ts';
+import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from '../support/self-signed-tls.ts';
 
 type Seen = { method: string; url: string; host: string; body: string };
 
@@ -71,7 +75,12 @@ describe('pinned webhook transport', () => {
     const send = (addresses: { address: string; family: 4 }[]) =>
       pinnedHttpTransport({ url: new URL(`http://hooks.switchboard.invalid:${receiver.port}/in`), addresses, headers: {}, body: '{}', timeoutMs: 5_000 });
     const checked = [{ address: '127.0.0.1', family: 4 as const }];
-    for (let i = 0; i < 3; i += 1) assert.equal((await send(checked)).status, 204);
+    for (let i = 0; i < 3; i += 1) {
+      assert.equal((await send(checked)).status, 204);
+      // The pool takes the connection back on a later turn of the event loop; a webhook sent in the same
+      // turn as the last answer would open a second one (deliveries overlap anyway).
+      await sleep(1);
+    }
     assert.equal(new Set(connections).size, 1, 'one kept-alive connection for three webhooks');
     // Another answer of the check (say, the name now also resolves elsewhere) gets a connection of its own.
     await send([...checked, { address: '127.0.0.2', family: 4 }]);
@@ -97,5 +106,19 @@ describe('pinned webhook transport', () => {
       pinnedHttpTransport({ url: new URL(`http://127.0.0.1:${receiver.port}/`), addresses: [{ address: '127.0.0.1', family: 4 }], headers: {}, body: '{}', timeoutMs: 5_000 }),
       /ECONNREFUSED/,
     );
+  });
+
+  it('over https, names the URL\'s host to the checked address (SNI) and refuses a certificate it cannot verify', async () => {
+    const named: string[] = [];
+    const context = tls.createSecureContext({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT });
+    const srv = https.createServer({ SNICallback: (name, done) => (named.push(name), done(null, context)) }, (_req, res) => res.writeHead(204).end());
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    servers.push({ close: () => new Promise((resolve) => srv.close(() => resolve())) });
+    const port = (srv.address() as AddressInfo).port;
+    await assert.rejects(
+      pinnedHttpTransport({ url: new URL(`https://hooks.switchboard.invalid:${port}/in`), addresses: [{ address: '127.0.0.1', family: 4 }], headers: {}, body: '{}', timeoutMs: 5_000 }),
+      /self-signed certificate/,
+    );
+    assert.deepEqual(named, ['hooks.switchboard.invalid']);
   });
 });
