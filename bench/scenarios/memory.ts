@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { spawnNode, type NodeChild } from '../lib/child-processes.ts';
 import { startHubProcess } from '../lib/hub-process.ts';
-import { measure } from '../lib/results.ts';
+import type { MemoryReport as RssAnswer } from '../lib/memory-report.ts';
+import { measure, type Measurement } from '../lib/results.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { BENCH_BOT_TOKEN, startSimulatorProcess, type SimulatorProcess } from '../lib/simulator.ts';
 import { sleep } from '../lib/timing.ts';
@@ -14,7 +15,6 @@ import { sleep } from '../lib/timing.ts';
 const DISCORDJS_CLIENT = fileURLToPath(new URL('../workers/discordjs-client.ts', import.meta.url));
 const MB = 1024 * 1024;
 
-type RssAnswer = { type: 'rss'; rss: number; gcRan: boolean; guilds: number };
 
 async function createGuilds(sim: SimulatorProcess, sizes: { guilds: number; channels: number; members: number }): Promise<void> {
   const concurrency = 8;
@@ -77,8 +77,17 @@ export const memoryScenario: Scenario = {
       }
       log(`discord.js: ${(clientRss.rss / MB).toFixed(1)} MB with ${clientRss.guilds} guilds`);
       if (!hubRss.gcRan || !clientRss.gcRan) note('a process could not run a GC before measuring (no --expose-gc)');
+      // What the RSS is made of, for both (info): the binary's pages, V8's heap in use, memory outside it.
+      const parts = (name: string, field: 'rssFile' | 'heapUsed' | 'external'): Measurement[] => {
+        const value = hubRss[field];
+        const base = clientRss[field];
+        return value === null ? [] : [measure({ metric: `hub ${name}`, unit: 'MB', value: value / MB, ...(base !== null ? { baseline: { name: 'discord.js default client', value: base / MB } } : {}) })];
+      };
       return [
         measure({ metric: 'hub RSS after READY + GC', unit: 'MB', value: hubRss.rss / MB, baseline: { name: 'discord.js default client', value: clientRss.rss / MB }, target: { kind: 'at-most', limit: 120 } }),
+        ...parts('file-backed RSS (node binary)', 'rssFile'),
+        ...parts('V8 heap in use', 'heapUsed'),
+        ...parts('V8 external memory', 'external'),
       ];
     } finally {
       await sim.stop();

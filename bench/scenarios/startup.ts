@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, spawnNode } from '../lib/child-processes.ts';
+import { SWITCHBOARD_MAIN_URL, switchboardNodeFlags } from '../lib/start-flags.ts';
 import { median } from '../lib/percentiles.ts';
 import { measure } from '../lib/results.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { sleep, waitUntil } from '../lib/timing.ts';
 
-const SWITCHBOARD_MAIN = fileURLToPath(new URL('../../packages/switchboard/src/main.ts', import.meta.url));
+const SWITCHBOARD_MAIN = fileURLToPath(SWITCHBOARD_MAIN_URL);
 
 async function isReady(url: string): Promise<boolean> {
   try {
@@ -29,7 +30,7 @@ async function sandboxToReady(): Promise<number> {
   const port = await freePort();
   const data = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-startup-'));
   const started = performance.now();
-  const sandbox = spawnNode(SWITCHBOARD_MAIN, ['sandbox', '--port', String(port), '--sim-port', '0', '--data', data], { env: { LOG_LEVEL: 'warn' } });
+  const sandbox = spawnNode(SWITCHBOARD_MAIN, ['sandbox', '--port', String(port), '--sim-port', '0', '--data', data], { env: { LOG_LEVEL: 'warn' }, nodeArgs: switchboardNodeFlags() });
   try {
     await waitUntil(() => isReady(`http://127.0.0.1:${port}/ready`), 'the sandbox answers /ready with 200', 30_000, 5);
     return performance.now() - started;

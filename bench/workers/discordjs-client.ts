@@ -5,6 +5,7 @@
  * has arrived; answers `{type:'rss'}` like the hub's worker.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { memoryReport } from '../lib/memory-report.ts';
 
 const apiBase = process.env.DISCORD_API_URL;
 const token = process.env.DISCORD_TOKEN;
@@ -35,10 +36,7 @@ if (forwardTo) {
 
 client.once(Events.ClientReady, () => process.stdout.write(`BENCH_CLIENT_READY ${JSON.stringify({ guilds: client.guilds.cache.size })}\n`));
 process.on('message', (message: { type?: string }) => {
-  if (message.type === 'rss') {
-    globalThis.gc?.();
-    process.send?.({ type: 'rss', rss: process.memoryUsage().rss, gcRan: typeof globalThis.gc === 'function', guilds: client.guilds.cache.size });
-  }
+  if (message.type === 'rss') process.send?.(memoryReport(client.guilds.cache.size));
 });
 // Stops with the scenario that started it, however that one ended.
 process.on('disconnect', () => process.exit(0));

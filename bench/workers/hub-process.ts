@@ -2,20 +2,18 @@
  * The hub as a child process of a scenario: connected to the simulator named by DISCORD_API_URL (with
  * DISCORD_TOKEN), SQLite in a temporary folder removed on exit. Prints `BENCH_HUB_READY {"url":…,"adminToken":…}` once the
  * gateway session is ready. Over IPC it answers `{type:'rss'}` with its RSS after a full GC (when started
- * with --expose-gc) and stops on `{type:'stop'}` or SIGTERM.
+ * with --expose-gc) and stops on `{type:'stop'}` or SIGTERM. Started through `launch.js`, the way
+ * `switchboard` starts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import module from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-// Started the way `switchboard` starts (src/main.ts): the compile cache on before the hub is imported.
-module.enableCompileCache();
-const { generateApiToken } = await import('../../packages/switchboard/src/auth/api-token.ts');
-const { formatConfigProblems, parseEnvironment } = await import('../../packages/switchboard/src/config/environment.ts');
-const { createHub } = await import('../../packages/switchboard/src/hub.ts');
-const { createLogger } = await import('../../packages/switchboard/src/logging/logger.ts');
-const { ApiTokenRepository } = await import('../../packages/switchboard/src/storage/api-token-repository.ts');
+import { generateApiToken } from '../../packages/switchboard/src/auth/api-token.ts';
+import { formatConfigProblems, parseEnvironment } from '../../packages/switchboard/src/config/environment.ts';
+import { createHub } from '../../packages/switchboard/src/hub.ts';
+import { createLogger } from '../../packages/switchboard/src/logging/logger.ts';
+import { ApiTokenRepository } from '../../packages/switchboard/src/storage/api-token-repository.ts';
+import { memoryReport } from '../lib/memory-report.ts';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-hub-'));
 process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
@@ -62,8 +60,5 @@ process.on('SIGTERM', () => void stop());
 process.on('disconnect', () => void stop());
 process.on('message', (message: { type?: string }) => {
   if (message.type === 'stop') void stop();
-  if (message.type === 'rss') {
-    globalThis.gc?.();
-    process.send?.({ type: 'rss', rss: process.memoryUsage().rss, gcRan: typeof globalThis.gc === 'function', guilds: hub.discord?.status().guilds ?? 0 });
-  }
+  if (message.type === 'rss') process.send?.(memoryReport(hub.discord?.status().guilds ?? 0));
 });

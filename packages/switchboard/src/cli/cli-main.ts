@@ -1,4 +1,4 @@
-/** The `switchboard` command line: the commands, their help, and running one (src/main.ts is the entry point). */
+/** The `switchboard` command line: the commands, their help, and running one (src/main.js is the entry point). */
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error.ts';
 import type { Command, CommandIo } from './command.ts';
 import { doctorCommand } from './commands/doctor-command.ts';

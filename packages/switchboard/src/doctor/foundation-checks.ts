@@ -5,7 +5,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatOverrideFileProblems, readOverrideFiles } from '../config/guild-config/override-files.ts';
-import { Redis } from 'ioredis';
 import { parseEnvironment, type Config } from '../config/environment.ts';
 import { openDatabase, sqlitePathOf } from '../storage/database.ts';
 import { DATABASE_CHECK_TIMEOUT_MS, type CheckResult, type DoctorCheck } from './doctor-check.ts';
@@ -87,6 +86,8 @@ export function foundationChecks(env: Record<string, string | undefined>): Docto
     })),
     needsConfig('Redis', async (c) => {
       if (!c.redisUrl) return { status: 'skip', detail: 'REDIS_URL not set (fine for one instance)' };
+      // Loaded here, not at the top: every `switchboard` command imports doctor's checks, and only this one needs ioredis.
+      const { Redis } = await import('ioredis');
       const redis = new Redis(c.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, enableOfflineQueue: false });
       try {
         await redis.connect();

@@ -138,7 +138,8 @@ describe('deploy/Dockerfile', () => {
     const entrypoint = inFinal('ENTRYPOINT').at(-1);
     assert.ok(entrypoint?.exec, 'ENTRYPOINT must be in exec form, so that node is PID 1 and receives SIGTERM');
     assert.equal(entrypoint.exec[0], 'node');
-    const script = entrypoint.exec[1] ?? '';
+    // Node's flags come first (start-flags.test.ts checks them), then the script.
+    const script = entrypoint.exec.slice(1).find((arg) => !arg.startsWith('-')) ?? '';
     assert.ok(existsSync(repoPath(script)), `${at(entrypoint)}: ${script} does not exist`);
     assert.ok(inFinal('COPY').some((i) => copySources(i).some((s) => script.startsWith(`${s}/`))), `${at(entrypoint)}: ${script} is not copied into the final stage`);
     const cmd = inFinal('CMD').at(-1);
