@@ -12,7 +12,7 @@ import { SWITCHBOARD_MAIN_URL, switchboardNodeFlags } from '../lib/start-flags.t
 import { median } from '../lib/percentiles.ts';
 import { measure } from '../lib/results.ts';
 import type { Scenario } from '../lib/scenario.ts';
-import { sleep, waitUntil } from '../lib/timing.ts';
+import { sleep } from '../lib/timing.ts';
 
 const SWITCHBOARD_MAIN = fileURLToPath(SWITCHBOARD_MAIN_URL);
 
@@ -26,17 +26,36 @@ async function isReady(url: string): Promise<boolean> {
   }
 }
 
+/** How long a sandbox may take to be ready before the run gives up on it (a bound, not the target). */
+const READY_GIVE_UP_MS = 60_000;
+/** Tries with another port when the one picked was taken before the sandbox could bind it. */
+const PORT_TRIES = 3;
+
 async function sandboxToReady(): Promise<number> {
-  const port = await freePort();
-  const data = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-startup-'));
-  const started = performance.now();
-  const sandbox = spawnNode(SWITCHBOARD_MAIN, ['sandbox', '--port', String(port), '--sim-port', '0', '--data', data], { env: { LOG_LEVEL: 'warn' }, nodeArgs: switchboardNodeFlags() });
-  try {
-    await waitUntil(() => isReady(`http://127.0.0.1:${port}/ready`), 'the sandbox answers /ready with 200', 30_000, 5);
-    return performance.now() - started;
-  } finally {
-    await sandbox.stop();
-    rmSync(data, { recursive: true, force: true });
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const data = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-startup-'));
+    const started = performance.now();
+    const sandbox = spawnNode(SWITCHBOARD_MAIN, ['sandbox', '--port', String(port), '--sim-port', '0', '--data', data], { env: { LOG_LEVEL: 'warn' }, nodeArgs: switchboardNodeFlags() });
+    let exitCode: number | null | undefined;
+    void sandbox.exited.then((code) => (exitCode = code));
+    try {
+      while (!(await isReady(`http://127.0.0.1:${port}/ready`))) {
+        if (exitCode !== undefined) {
+          // Another process took the port between freePort() and the sandbox binding it: try another one.
+          if (attempt < PORT_TRIES && /EADDRINUSE/.test(sandbox.output())) break;
+          throw new Error(`the sandbox exited (code ${exitCode}) before /ready answered 200; its output:\n${sandbox.output().slice(-2_000)}`);
+        }
+        if (performance.now() - started > READY_GIVE_UP_MS) {
+          throw new Error(`the sandbox did not answer /ready with 200 within ${READY_GIVE_UP_MS} ms; its output:\n${sandbox.output().slice(-2_000)}`);
+        }
+        await sleep(5);
+      }
+      if (exitCode === undefined) return performance.now() - started;
+    } finally {
+      await sandbox.stop();
+      rmSync(data, { recursive: true, force: true });
+    }
   }
 }
 

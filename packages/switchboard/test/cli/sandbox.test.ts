@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { exitOf, freePort, spawnCli, tempFolder } from '../support/cli.ts';
+import { exitOf, freePort, runCli, spawnCli, tempFolder } from '../support/cli.ts';
 
 function waitForOutput(child: ReturnType<typeof spawnCli>, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -44,5 +44,14 @@ describe('switchboard sandbox', () => {
     child.kill('SIGINT');
     const { code } = await exited;
     assert.equal(code, 0);
+  });
+
+  it('refuses a port it cannot use before starting anything, naming the flag', () => {
+    const cwd = tempFolder();
+    for (const [flag, value, range] of [['--port', '0', '1–65535'], ['--port', '70000', '1–65535'], ['--sim-port', 'x', '0–65535']] as const) {
+      const { code, stderr } = runCli(['sandbox', flag, value], { cwd });
+      assert.equal(code, 2, `${flag} ${value}`);
+      assert.ok(stderr.includes(`${flag} must be a port number (${range}), got "${value}"`), stderr);
+    }
   });
 });

@@ -13,10 +13,11 @@ import { onShutdownSignals } from '../shutdown-signals.ts';
 /** A token in Discord's shape for the simulated bot; it is only ever valid against the local simulator. */
 const SANDBOX_BOT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.Gsandb.switchboard-sandbox-simulated-bot-token';
 
-function port(value: string | undefined, fallback: number, flag: string): number {
+/** A port flag's value; `lowest` 0 lets the system pick a free port. */
+function port(value: string | undefined, fallback: number, flag: string, lowest: 0 | 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number (0–65535), got "${value}"`);
+  if (!Number.isInteger(n) || n < lowest || n > 65535) throw new UsageError(`${flag} must be a port number (${lowest}–65535), got "${value}"`);
   return n;
 }
 
@@ -34,12 +35,13 @@ fresh (the data folder is emptied). Ctrl-C stops both.
 
 Options:
   --port N       the hub's HTTP port (default 3000)
-  --sim-port N   the simulator's port (default 3001)
+  --sim-port N   the simulator's port (default 3001; 0 picks a free one)
   --data DIR     the hub's data folder (default ./data/sandbox)`,
   async run(args, io) {
     const { values } = parseFlags(args, { port: { type: 'string' }, 'sim-port': { type: 'string' }, data: { type: 'string' } });
-    const hubPort = port(values.port, 3000, '--port');
-    const simPort = port(values['sim-port'], 3001, '--sim-port');
+    // The hub's own address is in links it makes (PUBLIC_URL), so it needs its port before it starts.
+    const hubPort = port(values.port, 3000, '--port', 1);
+    const simPort = port(values['sim-port'], 3001, '--sim-port', 0);
     const dataDir = path.resolve(values.data ?? './data/sandbox');
 
     const { startSimulator, seedDemoGuild } = await import('discord-sim');
