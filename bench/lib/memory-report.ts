@@ -8,18 +8,23 @@ import { readFileSync } from 'node:fs';
 
 export type MemoryReport = { type: 'rss'; rss: number; rssFile: number | null; rssAnon: number | null; heapUsed: number; external: number; gcRan: boolean; guilds: number };
 
-/** A `/proc/self/status` field in bytes; null where there is no /proc (not Linux). */
-function statusBytes(field: string): number | null {
+/** `/proc/self/status`'s RssFile and RssAnon in bytes; nulls where there is no /proc (not Linux). */
+function rssParts(): { rssFile: number | null; rssAnon: number | null } {
+  let status = '';
   try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
+    status = readFileSync('/proc/self/status', 'utf8');
   } catch {
-    return null;
+    // not Linux
   }
+  const bytes = (field: string) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+    return match ? Number(match[1]) * 1024 : null;
+  };
+  return { rssFile: bytes('RssFile'), rssAnon: bytes('RssAnon') };
 }
 
 export function memoryReport(guilds: number): MemoryReport {
   globalThis.gc?.();
   const usage = process.memoryUsage();
-  return { type: 'rss', rss: usage.rss, rssFile: statusBytes('RssFile'), rssAnon: statusBytes('RssAnon'), heapUsed: usage.heapUsed, external: usage.external, gcRan: typeof globalThis.gc === 'function', guilds };
+  return { type: 'rss', rss: usage.rss, ...rssParts(), heapUsed: usage.heapUsed, external: usage.external, gcRan: typeof globalThis.gc === 'function', guilds };
 }

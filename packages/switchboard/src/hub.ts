@@ -309,7 +309,7 @@ export async function createHub(config: Config, logger: Logger, options: HubOpti
       guilds,
       interactions: () => router,
       modules: () => discord?.enabledModules ?? [],
-      context: (module) => moduleContext(module),
+      context: moduleContext,
     });
     const gatewayRedis = config.redisUrl && options.discord !== false && config.discordToken ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined;
     const discord =

@@ -116,10 +116,9 @@ export class DeliveryWorker {
   readonly #successes: MicroBatcher<string, undefined>;
   /**
    * Deliveries whose attempt is over but not yet recorded (waiting for the batch of finished attempts),
-   * per app and in all. They no longer take a slot: the next claim need not wait for the record.
+   * per app. They no longer take a slot: the next claim need not wait for the record.
    */
   readonly #settling = new Map<string, number>();
-  #settlingTotal = 0;
   /** Opened signing secrets by app, column and sealed value (see `#opened`). */
   readonly #openedSecrets = new Map<string, string>();
 
@@ -145,11 +144,6 @@ export class DeliveryWorker {
 
   get #timeoutMs(): number {
     return this.#options.timeoutMs ?? 10_000;
-  }
-
-  /** How many deliveries this worker is sending right now. */
-  get inFlight(): number {
-    return this.#inFlight.size;
   }
 
   start(): void {
@@ -222,7 +216,9 @@ export class DeliveryWorker {
    */
   get #free(): number {
     const concurrency = this.#concurrency;
-    return Math.min(concurrency - (this.#inFlight.size - this.#settlingTotal), 2 * concurrency - this.#inFlight.size);
+    let settling = 0;
+    for (const count of this.#settling.values()) settling += count;
+    return Math.min(concurrency - (this.#inFlight.size - settling), 2 * concurrency - this.#inFlight.size);
   }
 
   async #claimAndLaunch(): Promise<Promise<void>[]> {
@@ -300,7 +296,6 @@ export class DeliveryWorker {
     const count = (this.#settling.get(appId) ?? 0) + change;
     if (count > 0) this.#settling.set(appId, count);
     else this.#settling.delete(appId);
-    this.#settlingTotal += change;
     if (change > 0) this.wake();
   }
 

@@ -16,11 +16,7 @@ import type { DispatchOrigin } from '../discord/gateway/dispatch-origin.ts';
 
 const hex = (text: string, digits: number) => createHash('sha256').update(text).digest('hex').slice(0, digits);
 
-/** The last session's prefix: one session's dispatches come in long runs. */
-let lastSession: { id: string; prefix: string } | undefined;
-
 export function gatewayEventId(appId: string, type: string, origin: Pick<DispatchOrigin, 'sessionId' | 'sequence'>): string {
-  if (lastSession?.id !== origin.sessionId) lastSession = { id: origin.sessionId, prefix: hex(origin.sessionId, 10) };
   const sequence = origin.sequence.toString(16).padStart(12, '0').slice(-12);
-  return `evt_${lastSession.prefix}${sequence}${hex(JSON.stringify([appId, type, origin.sessionId, origin.sequence]), 10)}`;
+  return `evt_${hex(origin.sessionId, 10)}${sequence}${hex(JSON.stringify([appId, type, origin.sessionId, origin.sequence]), 10)}`;
 }
